@@ -1,0 +1,10 @@
+using Failover.Runtime.Grains;
+using Failover.Runtime.Membership;
+
+namespace Failover.Runtime.Directory;
+
+/// <summary>
+/// Who owns a grain's single activation. <see cref="Epoch"/> grows by one on every successful claim and
+/// never goes back (a release keeps the row with no owner), so it can fence every durable write.
+/// </summary>
+public sealed record DirectoryEntry(GrainId GrainId, SiloAddress? Owner, long Epoch);

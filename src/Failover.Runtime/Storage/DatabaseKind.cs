@@ -1,0 +1,7 @@
+namespace Failover.Runtime.Storage;
+
+public enum DatabaseKind
+{
+    Sqlite,
+    PostgreSql,
+}
