@@ -1,0 +1,89 @@
+using Failover.Runtime.Storage;
+
+namespace Failover.Client;
+
+/// <summary>
+/// <c>client [--database DB] [--cluster-id ID] [--json] COMMAND [ARGS]</c>. Global options may stand before or after
+/// the command. Defaults come from FAILOVER_DATABASE and FAILOVER_CLUSTERID, then the silo's defaults.
+/// </summary>
+internal sealed record ClientCommandLine(string Command, IReadOnlyList<string> Arguments, DatabaseLocation Database, string ClusterId, bool Json)
+{
+    public const string Usage = """
+        usage: client [--database DB] [--cluster-id ID] [--json] COMMAND
+          members    the membership table: silos, their status and IAmAlive age
+          DB is sqlite:PATH (default sqlite:./data/cluster.db) or postgres:CONNECTION_STRING
+        """;
+
+    public static ClientCommandLine Parse(IReadOnlyList<string> args)
+    {
+        string? database = Environment.GetEnvironmentVariable("FAILOVER_DATABASE");
+        var clusterId = Environment.GetEnvironmentVariable("FAILOVER_CLUSTERID") ?? "default";
+        var json = false;
+        string? command = null;
+        var arguments = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var argument = args[i];
+            switch (argument)
+            {
+                case "--json":
+                    json = true;
+                    break;
+                case "--database":
+                    database = NextValue(args, ref i, argument);
+                    break;
+                case "--cluster-id":
+                    clusterId = NextValue(args, ref i, argument);
+                    break;
+                case "--help" or "-h":
+                    return new ClientCommandLine("help", [], DatabaseLocation.Parse(DatabaseLocation.Default), clusterId, json);
+                default:
+                    if (argument.StartsWith("--database=", StringComparison.Ordinal))
+                    {
+                        database = argument["--database=".Length..];
+                    }
+                    else if (argument.StartsWith("--cluster-id=", StringComparison.Ordinal))
+                    {
+                        clusterId = argument["--cluster-id=".Length..];
+                    }
+                    else if (command is null && !argument.StartsWith('-'))
+                    {
+                        command = argument;
+                    }
+                    else
+                    {
+                        arguments.Add(argument);
+                    }
+
+                    break;
+            }
+        }
+
+        if (command is null)
+        {
+            throw new UsageException("no command given");
+        }
+
+        DatabaseLocation location;
+        try
+        {
+            location = DatabaseLocation.Parse(database ?? DatabaseLocation.Default);
+        }
+        catch (FormatException exception)
+        {
+            throw new UsageException(exception.Message);
+        }
+
+        if (string.IsNullOrWhiteSpace(clusterId))
+        {
+            throw new UsageException("--cluster-id needs a non-empty value");
+        }
+
+        return new ClientCommandLine(command, arguments, location, clusterId, json);
+    }
+
+    private static string NextValue(IReadOnlyList<string> args, ref int index, string option) =>
+        index + 1 < args.Count && args[index + 1].Length > 0
+            ? args[++index]
+            : throw new UsageException($"option {option} needs a value");
+}

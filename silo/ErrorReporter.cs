@@ -1,0 +1,55 @@
+using System.Net.Sockets;
+using Failover.Runtime.Membership;
+using Failover.Runtime.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Failover.Silo;
+
+/// <summary>Turns a failure into the one line an operator sees and the process exit code.</summary>
+internal static class ErrorReporter
+{
+    public const int UsageExitCode = 2;
+    public const int FailureExitCode = 1;
+
+    public static int Report(Exception exception, int port)
+    {
+        var (message, exitCode) = Describe(exception, port);
+        Console.Error.WriteLine($"error: {message}");
+        return exitCode;
+    }
+
+    private static (string Message, int ExitCode) Describe(Exception exception, int port) => exception switch
+    {
+        UsageException usage => (usage.Message, UsageExitCode),
+        OptionsValidationException validation => ($"invalid configuration: {string.Join("; ", validation.Failures)}", UsageExitCode),
+        InvalidOperationException { InnerException: not null } binding when binding.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase)
+            => ($"invalid configuration: {binding.Message}", UsageExitCode),
+        FormatException format => (format.Message, UsageExitCode),
+        DatabaseUnavailableException unavailable => (unavailable.Message, FailureExitCode),
+        SchemaVersionException schema => (schema.Message, FailureExitCode),
+        SiloDeclaredDeadException dead => (dead.Message, FailureExitCode),
+        IOException io when FindSocketError(io) is SocketError.AddressAlreadyInUse => ($"port {port} is already in use", FailureExitCode),
+        IOException io when FindSocketError(io) is SocketError.AddressNotAvailable => ($"cannot listen on the configured host address: {io.Message}", FailureExitCode),
+        AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0], port),
+        OperationCanceledException => ("start-up was cancelled", FailureExitCode),
+        _ => ($"{exception.GetType().Name}: {exception.Message}", FailureExitCode),
+    };
+
+    private static SocketError? FindSocketError(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is SocketException socket)
+            {
+                return socket.SocketErrorCode;
+            }
+
+            if (current.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                return SocketError.AddressAlreadyInUse;
+            }
+        }
+
+        return null;
+    }
+}

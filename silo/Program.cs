@@ -1,0 +1,84 @@
+using System.Net;
+using Failover.Runtime.Hosting;
+using Failover.Runtime.Storage;
+using Failover.Silo;
+using Microsoft.Extensions.Logging.Console;
+
+SiloCommandLine commandLine;
+try
+{
+    commandLine = SiloCommandLine.Parse(args);
+}
+catch (UsageException exception)
+{
+    Console.Error.WriteLine($"error: {exception.Message} (see --help)");
+    return ErrorReporter.UsageExitCode;
+}
+
+if (commandLine.Verb == SiloVerb.Help)
+{
+    Console.WriteLine(SiloCommandLine.Usage);
+    return 0;
+}
+
+var port = 0;
+try
+{
+    var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+    SiloConfiguration.Apply(builder.Configuration, commandLine);
+    builder.Logging.ClearProviders();
+    builder.Logging.AddSimpleConsole(options =>
+    {
+        options.SingleLine = true;
+        options.TimestampFormat = "HH:mm:ss.fff ";
+        options.UseUtcTimestamp = true;
+        options.ColorBehavior = LoggerColorBehavior.Disabled;
+    });
+    builder.Logging.SetMinimumLevel(LogLevel.Information);
+    builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+    // Start-up failures are reported as one line by ErrorReporter; the host's own stack trace would only bury it.
+    builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+    builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+    if (commandLine.Verb == SiloVerb.InitDb)
+    {
+        return await InitDatabaseAsync(builder.Configuration);
+    }
+
+    builder.Services.AddFailoverSilo(builder.Configuration);
+    port = builder.Configuration.GetValue("Port", 11111);
+    var host = builder.Configuration.GetValue("Host", "127.0.0.1")!;
+    builder.WebHost.ConfigureKestrel(kestrel =>
+    {
+        if (IPAddress.TryParse(host, out var address))
+        {
+            kestrel.Listen(address, port);
+        }
+        else
+        {
+            kestrel.ListenAnyIP(port);
+        }
+    });
+
+    await using var app = builder.Build();
+    SiloEndpoints.Map(app);
+    await app.StartAsync();
+    await app.WaitForShutdownAsync();
+    return 0;
+}
+catch (Exception exception)
+{
+    return ErrorReporter.Report(exception, port);
+}
+
+static async Task<int> InitDatabaseAsync(IConfiguration configuration)
+{
+    var location = DatabaseLocation.Parse(configuration.GetValue("Database", DatabaseLocation.Default)!);
+    await using var database = ClusterDatabase.Open(location);
+    await database.CheckConnectionAsync(CancellationToken.None);
+    var status = await database.ApplySchemaAsync(CancellationToken.None);
+    Console.WriteLine(status.AppliedScripts.Count == 0
+        ? $"{location}: schema is up to date (version {status.VersionAfter})"
+        : $"{location}: schema version {status.VersionBefore} -> {status.VersionAfter} ({string.Join(", ", status.AppliedScripts)})");
+    return 0;
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+
+namespace Failover.Silo;
+
+internal enum SiloVerb
+{
+    Run,
+    InitDb,
+    Help,
+}
+
+/// <summary>
+/// The silo's command line. Only known options are accepted — a typo must not be silently ignored the way the
+/// generic .NET command-line configuration provider would. Each option maps to the configuration key of the same name.
+/// </summary>
+internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string, string> Settings, string? ConfigFile)
+{
+    public const string Usage = """
+        usage: silo [run] --node NAME [--port N] [--host ADDRESS] [--database DB] [--cluster-id ID] [--service-id ID] [--config FILE]
+               silo init-db [--database DB] [--config FILE]
+          DB is sqlite:PATH (default sqlite:./data/cluster.db) or postgres:CONNECTION_STRING
+        """;
+
+    private static readonly Dictionary<string, string> s_optionKeys = new(StringComparer.Ordinal)
+    {
+        ["--node"] = "Node",
+        ["--port"] = "Port",
+        ["--host"] = "Host",
+        ["--database"] = "Database",
+        ["--cluster-id"] = "ClusterId",
+        ["--service-id"] = "ServiceId",
+    };
+
+    public static SiloCommandLine Parse(IReadOnlyList<string> args)
+    {
+        var verb = SiloVerb.Run;
+        var index = 0;
+        if (args.Count > 0 && !args[0].StartsWith('-'))
+        {
+            verb = args[0] switch
+            {
+                "run" => SiloVerb.Run,
+                "init-db" => SiloVerb.InitDb,
+                "help" => SiloVerb.Help,
+                _ => throw new UsageException($"unknown command '{args[0]}' (expected run or init-db)"),
+            };
+            index = 1;
+        }
+
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string? configFile = null;
+        for (; index < args.Count; index++)
+        {
+            var argument = args[index];
+            if (argument is "--help" or "-h")
+            {
+                return new SiloCommandLine(SiloVerb.Help, settings, null);
+            }
+
+            var (name, inlineValue) = SplitOption(argument);
+            if (name != "--config" && !s_optionKeys.ContainsKey(name))
+            {
+                throw new UsageException($"unknown option '{name}'");
+            }
+
+            var value = inlineValue
+                ?? (index + 1 < args.Count && !args[index + 1].StartsWith("--", StringComparison.Ordinal)
+                    ? args[++index]
+                    : throw new UsageException($"option {name} needs a value"));
+            if (value.Length == 0)
+            {
+                throw new UsageException($"option {name} needs a non-empty value");
+            }
+
+            if (name == "--config")
+            {
+                configFile = value;
+                continue;
+            }
+
+            if (name == "--port")
+            {
+                ValidatePort(value);
+            }
+
+            settings[s_optionKeys[name]] = value;
+        }
+
+        return new SiloCommandLine(verb, settings, configFile);
+    }
+
+    private static (string Name, string? Value) SplitOption(string argument)
+    {
+        if (!argument.StartsWith("--", StringComparison.Ordinal))
+        {
+            throw new UsageException($"unexpected argument '{argument}'");
+        }
+
+        var equals = argument.IndexOf('=', StringComparison.Ordinal);
+        return equals < 0 ? (argument, null) : (argument[..equals], argument[(equals + 1)..]);
+    }
+
+    private static void ValidatePort(string value)
+    {
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new UsageException($"--port must be an integer from 1 to 65535 (got '{value}')");
+        }
+    }
+}

@@ -1,0 +1,18 @@
+-- Who owns each grain's single activation. A NULL owner means released; Epoch only ever grows.
+CREATE TABLE IF NOT EXISTS FailoverGrainDirectory
+(
+    DeploymentId varchar(150) NOT NULL,
+    GrainId varchar(150) NOT NULL,
+    Address varchar(45) NULL,
+    Port integer NULL,
+    Generation integer NULL,
+    Epoch bigint NOT NULL,
+    ModifiedOn text NOT NULL,
+
+    CONSTRAINT PK_FailoverGrainDirectory PRIMARY KEY (DeploymentId, GrainId),
+    CONSTRAINT CK_FailoverGrainDirectory_Owner CHECK (
+        (Address IS NULL AND Port IS NULL AND Generation IS NULL)
+        OR (Address IS NOT NULL AND Port IS NOT NULL AND Generation IS NOT NULL))
+);
+
+CREATE INDEX IF NOT EXISTS IX_FailoverGrainDirectory_Owner ON FailoverGrainDirectory (DeploymentId, Address, Port, Generation);

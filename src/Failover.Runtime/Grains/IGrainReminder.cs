@@ -1,0 +1,6 @@
+namespace Failover.Runtime.Grains;
+
+public interface IGrainReminder
+{
+    string ReminderName { get; }
+}

@@ -1,0 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Failover.Runtime.Membership;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(IReadOnlyList<MemberView>))]
+[JsonSerializable(typeof(Hosting.SiloHealthReport))]
+public sealed partial class MemberViewJsonContext : JsonSerializerContext;

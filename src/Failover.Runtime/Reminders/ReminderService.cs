@@ -1,0 +1,223 @@
+using System.Collections.Concurrent;
+using Failover.Runtime.Activation;
+using Failover.Runtime.Configuration;
+using Failover.Runtime.Grains;
+using Failover.Runtime.Invocation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Failover.Runtime.Reminders;
+
+/// <summary>
+/// Keeps the reminders this silo must fire in step with OrleansRemindersTable and delivers their ticks as grain
+/// calls. A single silo owns the whole hash ring.
+/// </summary>
+internal sealed partial class ReminderService : IAsyncDisposable
+{
+    private static readonly VoidGrainMethod s_receiveReminder =
+        (VoidGrainMethod)GrainMethod.For(typeof(IRemindable).GetMethod(nameof(IRemindable.ReceiveReminder))!);
+
+    private readonly ConcurrentDictionary<(GrainId, string), LocalReminder> _local = new();
+    private readonly IReminderTable _table;
+    private readonly Catalog _catalog;
+    private readonly GrainTypeRegistry _registry;
+    private readonly ReminderOptions _options;
+    private readonly ILogger<ReminderService> _logger;
+    private readonly SemaphoreSlim _refreshGate = new(1, 1);
+    private CancellationTokenSource? _stopping;
+    private Task? _refreshLoop;
+
+    public ReminderService(
+        IReminderTable table,
+        Catalog catalog,
+        GrainTypeRegistry registry,
+        IOptions<ReminderOptions> options,
+        TimeProvider timeProvider,
+        ILogger<ReminderService> logger)
+    {
+        _table = table;
+        _catalog = catalog;
+        _registry = registry;
+        _options = options.Value;
+        TimeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public TimeProvider TimeProvider { get; }
+
+    public int LocalReminderCount => _local.Count;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _stopping = new CancellationTokenSource();
+        await RefreshAsync(cancellationToken);
+        _refreshLoop = RefreshLoopAsync(_stopping.Token);
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stopping is not null)
+        {
+            await _stopping.CancelAsync();
+        }
+
+        if (_refreshLoop is not null)
+        {
+            await _refreshLoop;
+        }
+
+        foreach (var reminder in _local.Values)
+        {
+            reminder.Dispose();
+        }
+
+        _local.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stopping?.Dispose();
+        _refreshGate.Dispose();
+    }
+
+    /// <summary>Loads every row of the ring this silo owns and starts, replaces or stops local reminders to match.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _refreshGate.WaitAsync(cancellationToken);
+        try
+        {
+            var rows = await _table.ReadRowsAsync(0, 0, cancellationToken);
+            var seen = new HashSet<(GrainId, string)>();
+            foreach (var row in rows)
+            {
+                seen.Add((row.GrainId, row.ReminderName));
+                if (!_local.TryGetValue((row.GrainId, row.ReminderName), out var existing) || existing.Entry.Version != row.Version)
+                {
+                    Schedule(row);
+                }
+            }
+
+            foreach (var key in _local.Keys.Where(k => !seen.Contains(k)).ToList())
+            {
+                if (_local.TryRemove(key, out var gone))
+                {
+                    gone.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            _refreshGate.Release();
+        }
+    }
+
+    public async Task<IGrainReminder> RegisterOrUpdateAsync(GrainActivation activation, string reminderName, TimeSpan dueTime, TimeSpan period)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reminderName);
+        if (!activation.GrainClass.IsRemindable)
+        {
+            throw new InvalidOperationException($"Grain class {activation.GrainClass.Type.Name} must implement IRemindable to register reminders.");
+        }
+
+        if (period < _options.MinimumReminderPeriod)
+        {
+            throw new ArgumentOutOfRangeException(nameof(period), period,
+                $"Reminder period must be at least {_options.MinimumReminderPeriod.TotalMilliseconds:0.###} ms (Reminders:MinimumReminderPeriod).");
+        }
+
+        if (dueTime < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dueTime), dueTime, "Reminder due time must not be negative.");
+        }
+
+        var entry = new ReminderEntry
+        {
+            GrainId = activation.GrainId,
+            ReminderName = reminderName,
+            StartTime = TimeProvider.GetUtcNow().UtcDateTime + dueTime,
+            Period = period,
+        };
+        var version = await _table.UpsertRowAsync(entry, _catalog.ShutdownToken);
+        Schedule(entry with { Version = version });
+        return new GrainReminder(reminderName);
+    }
+
+    public async Task UnregisterAsync(GrainId grainId, string reminderName)
+    {
+        var row = await _table.ReadRowAsync(grainId, reminderName, _catalog.ShutdownToken);
+        if (row is not null && !await _table.RemoveRowAsync(grainId, reminderName, row.Version, _catalog.ShutdownToken))
+        {
+            throw new InvalidOperationException($"Reminder {reminderName} of {grainId} changed while it was being unregistered; try again.");
+        }
+
+        if (_local.TryRemove((grainId, reminderName), out var local))
+        {
+            local.Dispose();
+        }
+    }
+
+    public async Task<IGrainReminder?> GetReminderAsync(GrainId grainId, string reminderName) =>
+        await _table.ReadRowAsync(grainId, reminderName, _catalog.ShutdownToken) is { } row ? new GrainReminder(row.ReminderName) : null;
+
+    public async Task<IReadOnlyList<IGrainReminder>> GetRemindersAsync(GrainId grainId) =>
+        [.. (await _table.ReadRowsAsync(grainId, _catalog.ShutdownToken)).Select(r => new GrainReminder(r.ReminderName))];
+
+    internal Task DeliverAsync(ReminderEntry entry, TickStatus status) =>
+        _catalog.InvokeAsync(entry.GrainId, s_receiveReminder, [entry.ReminderName, status]);
+
+    private void Schedule(ReminderEntry entry)
+    {
+        GrainClass grainClass;
+        try
+        {
+            grainClass = _registry.ForGrainId(entry.GrainId);
+        }
+        catch (GrainActivationException)
+        {
+            LogUnknownGrainType(entry.GrainId, entry.ReminderName);
+            return;
+        }
+
+        if (!grainClass.IsRemindable)
+        {
+            LogUnknownGrainType(entry.GrainId, entry.ReminderName);
+            return;
+        }
+
+        var reminder = new LocalReminder(this, entry, _logger);
+        _local.AddOrUpdate((entry.GrainId, entry.ReminderName), reminder, (_, old) =>
+        {
+            old.Dispose();
+            return reminder;
+        });
+    }
+
+    private async Task RefreshLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.RefreshPeriod, TimeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    await RefreshAsync(cancellationToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogRefreshFailed(exception);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder {ReminderName} of {GrainId} is not fired: no remindable grain class is registered for it")]
+    private partial void LogUnknownGrainType(GrainId grainId, string reminderName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the reminders table failed; will retry")]
+    private partial void LogRefreshFailed(Exception exception);
+}

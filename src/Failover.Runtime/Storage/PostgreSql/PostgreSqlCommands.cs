@@ -1,0 +1,44 @@
+using Failover.Runtime.Membership;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Failover.Runtime.Storage.PostgreSql;
+
+/// <summary>The database clock and typed parameters. timestamp(3) columns hold UTC without a time zone.</summary>
+internal static class PostgreSqlCommands
+{
+    /// <summary>The database clock in UTC at the precision of the columns, so values compare consistently.</summary>
+    public const string Now = "(now() at time zone 'utc')::timestamp(3)";
+
+    public static NpgsqlCommand Create(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null) =>
+        new(sql, connection, transaction);
+
+    public static NpgsqlCommand With<T>(this NpgsqlCommand command, string name, T value)
+    {
+        command.Parameters.Add(new NpgsqlParameter<T>(name, value));
+        return command;
+    }
+
+    public static NpgsqlCommand WithText(this NpgsqlCommand command, string name, string? value)
+    {
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Varchar) { Value = (object?)value ?? DBNull.Value });
+        return command;
+    }
+
+    public static NpgsqlCommand WithTimestamp(this NpgsqlCommand command, string name, DateTime value)
+    {
+        var utc = StorageTime.ToUtcMilliseconds(value);
+        command.Parameters.Add(new NpgsqlParameter<DateTime>(name, NpgsqlDbType.Timestamp)
+        {
+            TypedValue = DateTime.SpecifyKind(utc, DateTimeKind.Unspecified),
+        });
+        return command;
+    }
+
+    /// <summary>Adds @Address, @Port and @Generation.</summary>
+    public static NpgsqlCommand WithSilo(this NpgsqlCommand command, SiloAddress address) =>
+        command.WithText("Address", address.Host).With("Port", address.Port).With("Generation", address.Generation);
+
+    public static DateTime ReadTime(System.Data.Common.DbDataReader reader, int ordinal) =>
+        DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc);
+}

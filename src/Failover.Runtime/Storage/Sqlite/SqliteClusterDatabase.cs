@@ -1,0 +1,86 @@
+using Failover.Runtime.Directory;
+using Failover.Runtime.Membership;
+using Failover.Runtime.Persistence;
+using Failover.Runtime.Reminders;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Failover.Runtime.Storage.Sqlite;
+
+/// <summary>
+/// The cluster tables in one SQLite file, shareable by several silo processes on one machine (WAL journal,
+/// busy timeout, and BEGIN IMMEDIATE around every compare-and-swap).
+/// </summary>
+internal sealed class SqliteClusterDatabase : IClusterDatabase
+{
+    private readonly SqliteConnections connections;
+    private readonly ILogger logger;
+
+    private SqliteClusterDatabase(DatabaseLocation location, SqliteConnections connections, ILogger logger)
+    {
+        Location = location;
+        this.connections = connections;
+        this.logger = logger;
+    }
+
+    public DatabaseLocation Location { get; }
+
+    public static SqliteClusterDatabase Open(DatabaseLocation location, ILoggerFactory loggers)
+    {
+        var path = location.ConnectionString;
+        if (path.Trim().Equals(":memory:", StringComparison.OrdinalIgnoreCase) || path.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FormatException($"--database {location}: give a file path; the cluster database must be a file that every silo can open.");
+        }
+
+        string fullPath;
+        try
+        {
+            fullPath = Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new FormatException($"--database sqlite: '{path.Replace("\0", "\\0", StringComparison.Ordinal)}' is not a valid file path: {ClusterDatabase.OneLine(e.Message)}", e);
+        }
+
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            ForeignKeys = true,
+            Pooling = true,
+        }.ToString();
+        var logger = loggers.CreateLogger<SqliteClusterDatabase>();
+        return new SqliteClusterDatabase(location, new SqliteConnections(location, fullPath, connectionString, logger), logger);
+    }
+
+    public Task CheckConnectionAsync(CancellationToken cancellationToken) =>
+        connections.RunAsync(static (_, _) => Task.FromResult(true), cancellationToken);
+
+    public Task<SchemaStatus> ApplySchemaAsync(CancellationToken cancellationToken) =>
+        SqliteSchema.ApplyAsync(connections, logger, cancellationToken);
+
+    public Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken) =>
+        SqliteSchema.GetVersionAsync(connections, cancellationToken);
+
+    public IMembershipTable CreateMembershipTable(string clusterId) =>
+        new SqliteMembershipTable(connections, ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
+
+    public IGrainDirectoryTable CreateGrainDirectory(string clusterId) =>
+        new SqliteGrainDirectoryTable(connections, ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
+
+    public IReminderTable CreateReminderTable(string serviceId) =>
+        new SqliteReminderTable(connections, ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"));
+
+    public IGrainStateStore CreateGrainStateStore(string serviceId, string clusterId) =>
+        new SqliteGrainStateStore(
+            connections,
+            ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"),
+            ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
+
+    public ValueTask DisposeAsync()
+    {
+        connections.ClearPool();
+        return ValueTask.CompletedTask;
+    }
+}

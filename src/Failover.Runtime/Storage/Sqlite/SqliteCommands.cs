@@ -1,0 +1,43 @@
+using System.Data.Common;
+using System.Globalization;
+using Failover.Runtime.Membership;
+using Microsoft.Data.Sqlite;
+
+namespace Failover.Runtime.Storage.Sqlite;
+
+/// <summary>The database clock and parameters. Timestamps are UTC text 'yyyy-MM-dd HH:mm:ss.fff', so text order is time order.</summary>
+internal static class SqliteCommands
+{
+    /// <summary>The database clock in UTC, in the stored text format.</summary>
+    public const string Now = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+
+    private const string TimeFormat = "yyyy-MM-dd HH:mm:ss.fff";
+
+    public static SqliteCommand Create(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    public static SqliteCommand With(this SqliteCommand command, string name, object? value)
+    {
+        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    public static SqliteCommand WithTimestamp(this SqliteCommand command, string name, DateTime value) =>
+        command.With(name, StorageTime.ToUtcMilliseconds(value).ToString(TimeFormat, CultureInfo.InvariantCulture));
+
+    /// <summary>Adds @Address, @Port and @Generation.</summary>
+    public static SqliteCommand WithSilo(this SqliteCommand command, SiloAddress address) =>
+        command.With("Address", address.Host).With("Port", address.Port).With("Generation", address.Generation);
+
+    public static DateTime ReadTime(DbDataReader reader, int ordinal) =>
+        DateTime.ParseExact(
+            reader.GetString(ordinal),
+            TimeFormat,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}

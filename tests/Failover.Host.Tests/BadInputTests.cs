@@ -1,0 +1,166 @@
+using Failover.Runtime.Membership;
+using Microsoft.Data.Sqlite;
+
+namespace Failover.Host.Tests;
+
+/// <summary>Every bad input gets one line on stderr starting with "error:", a non-zero exit, and changes nothing.</summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly TestDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Theory]
+    [InlineData(2, "unknown option '--nod'", "--nod", "x")]
+    [InlineData(2, "--port must be an integer from 1 to 65535 (got 'abc')", "--node", "a", "--port", "abc")]
+    [InlineData(2, "--port must be an integer from 1 to 65535 (got '0')", "--node", "a", "--port", "0")]
+    [InlineData(2, "--port must be an integer from 1 to 65535 (got '65536')", "--node", "a", "--port", "65536")]
+    [InlineData(2, "option --node needs a value", "--node")]
+    [InlineData(2, "unknown command 'start'", "start")]
+    [InlineData(2, "unexpected argument 'extra'", "--node", "a", "extra")]
+    [InlineData(2, "--database must be sqlite:PATH or postgres:CONNECTION_STRING", "--node", "a", "--database", "mysql:x")]
+    [InlineData(2, "The Node field is required", "--port", "4000")]
+    public async Task Bad_command_lines_are_refused_with_one_line(int exitCode, string message, params string[] args)
+    {
+        string[] withDatabase = args.Contains("--database") ? args : [.. args, "--database", _directory.SqliteDatabase];
+        var result = await ProcessRunner.RunSiloToExitAsync(withDatabase);
+
+        AssertOneErrorLine(result, exitCode, message);
+        Assert.False(File.Exists(_directory.DatabaseFile), "a refused command line must not create the database");
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_refused_and_no_membership_row_is_written()
+    {
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var result = await ProcessRunner.RunSiloToExitAsync("--node", "a", "--port", $"{port}", "--database", _directory.SqliteDatabase);
+
+        AssertOneErrorLine(result, 1, $"port {port} is already in use");
+        Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_is_refused()
+    {
+        var closedPort = TestDirectory.FreePort();
+        var result = await ProcessRunner.RunSiloToExitAsync("--node", "a", "--port", $"{TestDirectory.FreePort()}",
+            "--database", $"postgres:Host=127.0.0.1;Port={closedPort};Username=x;Password=secret;Timeout=3");
+
+        AssertOneErrorLine(result, 1, "cannot reach database postgres:");
+        Assert.DoesNotContain("secret", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_connection_string_is_refused()
+    {
+        var result = await ProcessRunner.RunSiloToExitAsync("--node", "a", "--port", $"{TestDirectory.FreePort()}",
+            "--database", "postgres:Hostt=localhost;Database=x");
+
+        AssertOneErrorLine(result, 2, "malformed");
+    }
+
+    [Fact]
+    public async Task A_schema_newer_than_the_binary_is_refused_and_left_alone()
+    {
+        Assert.Equal(0, (await ProcessRunner.RunSiloToExitAsync("init-db", "--database", _directory.SqliteDatabase)).ExitCode);
+        await using (var connection = new SqliteConnection($"Data Source={_directory.DatabaseFile};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO FailoverSchemaVersion (Version, Name) VALUES (999, '999-from-the-future.sql')";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var result = await ProcessRunner.RunSiloToExitAsync("--node", "a", "--port", $"{TestDirectory.FreePort()}", "--database", _directory.SqliteDatabase);
+
+        AssertOneErrorLine(result, 1, "999");
+        Assert.Contains("newer", result.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
+    }
+
+    [Fact]
+    public async Task A_missing_config_file_is_refused()
+    {
+        var result = await ProcessRunner.RunSiloToExitAsync("--config", Path.Combine(_directory.Path, "nope.json"));
+
+        AssertOneErrorLine(result, 2, "does not exist");
+    }
+
+    [Fact]
+    public async Task A_config_file_that_is_not_json_is_refused()
+    {
+        var file = _directory.WriteFile("bad.json", "{ \"Node\": ");
+
+        var result = await ProcessRunner.RunSiloToExitAsync("--config", file);
+
+        AssertOneErrorLine(result, 2, "is not valid JSON");
+    }
+
+    [Fact]
+    public async Task A_config_file_with_an_unknown_key_is_refused()
+    {
+        var file = _directory.WriteFile("typo.json", """{ "Node": "a", "Prot": 4000 }""");
+
+        var result = await ProcessRunner.RunSiloToExitAsync("--config", file);
+
+        AssertOneErrorLine(result, 2, "unknown key 'Prot'");
+    }
+
+    [Fact]
+    public async Task A_config_file_with_invalid_timeouts_is_refused()
+    {
+        var file = _directory.WriteFile("timeouts.json", $$"""
+            { "Node": "a", "Port": {{TestDirectory.FreePort()}}, "Database": "{{_directory.SqliteDatabase}}",
+              "Membership": { "LeaseTimeout": "00:00:02", "DeathTimeout": "00:00:01" } }
+            """);
+
+        var result = await ProcessRunner.RunSiloToExitAsync("--config", file);
+
+        AssertOneErrorLine(result, 2, "DeathTimeout");
+        Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
+    }
+
+    [Fact]
+    public async Task The_config_file_the_environment_and_the_command_line_are_layered()
+    {
+        var port = TestDirectory.FreePort();
+        var file = _directory.WriteFile("silo.json", $$"""{ "Node": "from-file", "Port": 1, "Database": "{{_directory.SqliteDatabase}}" }""");
+
+        await using var silo = ProcessRunner.StartSilo("--config", file, "--port", $"{port}");
+        await Eventually.True(async () => await MembershipReader.FindAsync(_directory.SqliteDatabase, "from-file", SiloStatus.Active) is { } row
+            && row.Address.Port == port, "the silo runs with the file's node name and the command line's port");
+    }
+
+    [Theory]
+    [InlineData(2, "unknown command 'memberz'", "memberz")]
+    [InlineData(2, "no command given")]
+    [InlineData(2, "members takes no arguments", "members", "extra")]
+    [InlineData(2, "--database must be sqlite:PATH or postgres:CONNECTION_STRING", "members", "--database", "oracle:x")]
+    [InlineData(2, "option --database needs a value", "members", "--database")]
+    public async Task Bad_client_command_lines_are_refused_with_one_line(int exitCode, string message, params string[] args)
+    {
+        var result = await ProcessRunner.RunClientAsync(args);
+
+        AssertOneErrorLine(result, exitCode, message);
+    }
+
+    [Fact]
+    public async Task The_client_reports_an_unreachable_database_in_one_line()
+    {
+        var result = await ProcessRunner.RunClientAsync("members", "--database", $"postgres:Host=127.0.0.1;Port={TestDirectory.FreePort()};Username=x;Timeout=3");
+
+        AssertOneErrorLine(result, 1, "cannot reach database");
+    }
+
+    private static void AssertOneErrorLine((int ExitCode, string Output, string Error) result, int exitCode, string message)
+    {
+        var errorLines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(errorLines.Length == 1, $"expected one error line, got:\n{result.Error}\nstdout:\n{result.Output}");
+        Assert.StartsWith("error: ", errorLines[0], StringComparison.Ordinal);
+        Assert.Contains(message, errorLines[0], StringComparison.Ordinal);
+        Assert.Equal(exitCode, result.ExitCode);
+    }
+}

@@ -1,0 +1,28 @@
+namespace Failover.Host.Tests;
+
+/// <summary>Where the silo and client were built, in the same configuration as these tests.</summary>
+public static class BuildOutput
+{
+    public static string SiloDll => Find("silo", "Failover.Silo.dll");
+
+    public static string ClientDll => Find("client", "Failover.Client.dll");
+
+    private static string Find(string projectFolder, string dll)
+    {
+        var testOutput = AppContext.BaseDirectory;
+        var configuration = new DirectoryInfo(testOutput).Parent!.Name;
+        var root = new DirectoryInfo(testOutput);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Orleans.Failover.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException("Orleans.Failover.sln not found above the test output directory.");
+        }
+
+        var path = Path.Combine(root.FullName, projectFolder, "bin", configuration, "net10.0", dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{dll} is not built at {path}; build the solution first.");
+    }
+}

@@ -1,0 +1,52 @@
+using Failover.Runtime.Tests.Grains;
+using Failover.Runtime.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Failover.Runtime.Tests.Runtime;
+
+public sealed class TimerTests : IAsyncLifetime
+{
+    private readonly TempDatabase _database = new();
+    private TestSilo _silo = null!;
+
+    public async Task InitializeAsync() => _silo = await TestSilo.StartAsync(_database.Setting);
+
+    public async Task DisposeAsync()
+    {
+        await _silo.DisposeAsync();
+        _database.Dispose();
+    }
+
+    [Fact]
+    public async Task Timer_ticks_run_as_turns_and_never_overlap()
+    {
+        var grain = _silo.GrainFactory.GetGrain<ITimerGrain>("t");
+        await grain.Start(TimeSpan.FromMilliseconds(10));
+
+        await Eventually.True(async () => await grain.GetTicks() >= 5, "the timer ticked five times");
+        Assert.Equal(0, await grain.GetOverlaps());
+    }
+
+    [Fact]
+    public async Task Ticks_follow_the_clock_and_a_disposed_timer_stops_ticking()
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        using var database = new TempDatabase();
+        await using var silo = await TestSilo.StartAsync(database.Setting, configureServices: s => s.AddSingleton<TimeProvider>(time));
+        var grain = silo.GrainFactory.GetGrain<ITimerGrain>("manual");
+        await grain.Start(TimeSpan.FromSeconds(1));
+
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(0, await grain.GetTicks());
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await Eventually.True(async () => await grain.GetTicks() == 1, "the first tick ran");
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.True(async () => await grain.GetTicks() == 2, "the second tick ran");
+
+        await grain.Stop();
+        time.Advance(TimeSpan.FromSeconds(10));
+        // A tick queued by that advance would run before this call: the mailbox is first in, first out.
+        Assert.Equal(2, await grain.GetTicks());
+    }
+}
