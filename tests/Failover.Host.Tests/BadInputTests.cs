@@ -59,7 +59,7 @@ public sealed class BadInputTests : IDisposable
         var result = await ProcessRunner.RunSiloToExitAsync("--node", "a", "--port", $"{TestDirectory.FreePort()}",
             "--database", "postgres:Hostt=localhost;Database=x");
 
-        AssertOneErrorLine(result, 2, "malformed");
+        AssertOneErrorLine(result, 2, "not a valid Npgsql connection string");
     }
 
     [Fact]

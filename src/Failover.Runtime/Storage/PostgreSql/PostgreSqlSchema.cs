@@ -92,7 +92,16 @@ internal static class PostgreSqlSchema
         NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         var versions = new HashSet<int>();
-        await using (var exists = PostgreSqlCommands.Create(connection, "SELECT to_regclass('FailoverSchemaVersion') IS NOT NULL", transaction))
+        // Reads pg_class under the statement snapshot. to_regclass() would consult this backend's catalog cache,
+        // which can still hold "no such table" from before another silo's script committed while we waited for the lock.
+        await using (var exists = PostgreSqlCommands.Create(
+            connection,
+            """
+            SELECT EXISTS (
+                SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relname = 'failoverschemaversion' AND n.nspname = ANY (current_schemas(false)))
+            """,
+            transaction))
         {
             if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
             {
