@@ -49,6 +49,9 @@ internal sealed class SqliteClusterDatabase : IClusterDatabase
             Mode = SqliteOpenMode.ReadWriteCreate,
             ForeignKeys = true,
             Pooling = true,
+
+            // Seconds Microsoft.Data.Sqlite keeps retrying a busy command (and BEGIN IMMEDIATE) before it throws.
+            DefaultTimeout = 10,
         }.ToString();
         var logger = loggers.CreateLogger<SqliteClusterDatabase>();
         return new SqliteClusterDatabase(location, new SqliteConnections(location, fullPath, connectionString, logger), logger);

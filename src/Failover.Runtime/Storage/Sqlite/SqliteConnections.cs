@@ -4,13 +4,15 @@ using Microsoft.Extensions.Logging;
 namespace Failover.Runtime.Storage.Sqlite;
 
 /// <summary>
-/// Opens configured connections to the database file and runs work on them. SQLITE_BUSY that the busy timeout
-/// does not absorb (a lock held across a WAL checkpoint or recovery) is retried a bounded number of times; file
-/// errors become <see cref="DatabaseUnavailableException"/>.
+/// Opens configured connections to the database file and runs work on them. SQLITE_BUSY is absorbed first by
+/// busy_timeout, then by Microsoft.Data.Sqlite's own retry (until the command timeout, also for BEGIN IMMEDIATE);
+/// what still escapes (a lock held across a WAL checkpoint or recovery) re-runs the whole unit of work a bounded
+/// number of times — safe because a unit is one statement or one transaction that rolled back. A database that stays
+/// locked, and file errors, become <see cref="DatabaseUnavailableException"/>.
 /// </summary>
 internal sealed class SqliteConnections(DatabaseLocation location, string fullPath, string connectionString, ILogger logger)
 {
-    private const int MaxAttempts = 8;
+    private const int MaxAttempts = 3;
     private const int BusyTimeoutMilliseconds = 5000;
 
     // Result codes (primary): PERM, READONLY, IOERR, CORRUPT, CANTOPEN, FULL, AUTH, NOTADB.
