@@ -169,4 +169,16 @@ else
     start_private_server
 fi
 
-dotnet test Orleans.Failover.sln -c Release --logger "console;verbosity=normal" "$@"
+# dotnet test prints totals per test project; the closing line sums them so any reader sees one verdict.
+test_log="$(mktemp)"
+status=0
+dotnet test Orleans.Failover.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$test_log" || status=$?
+passed="$(awk '/^ *Passed: *[0-9]+$/ { sum += $2 } END { print sum + 0 }' "$test_log")"
+failed="$(awk '/^ *Failed: *[0-9]+$/ { sum += $2 } END { print sum + 0 }' "$test_log")"
+rm -f "$test_log"
+echo "tests: $passed passed, $failed failed"
+if [[ "$status" -eq 0 && "$passed" -eq 0 ]]; then
+    say "error: no test ran"
+    exit 1
+fi
+exit "$status"

@@ -98,7 +98,7 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
     {
         if (item is GrainRequest request)
         {
-            ForwardRequest(request);
+            Dispatch(request.Target, request);
         }
     }
 
@@ -148,17 +148,6 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
         LogDeactivatedAll(activations.Length - stuck.Count);
     }
 
-    private void ForwardRequest(GrainRequest request)
-    {
-        if (_stopping)
-        {
-            request.Reject(new SiloUnavailableException($"Silo {SiloAddress} is shutting down."));
-            return;
-        }
-
-        Dispatch(request.Target, request);
-    }
-
     private void Dispatch(GrainId target, GrainRequest request)
     {
         request.Target = target;
@@ -168,33 +157,43 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
             return;
         }
 
-        for (var attempt = 0; attempt < MaxDispatchAttempts; attempt++)
+        if (++request.DispatchAttempts > MaxDispatchAttempts)
         {
-            if (!_activations.TryGetValue(target, out var activation))
-            {
-                GrainClass grainClass;
-                try
-                {
-                    grainClass = _registry.ForGrainId(target);
-                }
-                catch (GrainActivationException exception)
-                {
-                    request.Reject(exception);
-                    return;
-                }
+            request.Reject(new GrainActivationException($"No live activation of {target} could take the call after {MaxDispatchAttempts} attempts."));
+            return;
+        }
 
-                activation = _activations.GetOrAdd(target, new GrainActivation(target, grainClass, this));
+        if (!_activations.TryGetValue(target, out var activation))
+        {
+            GrainClass grainClass;
+            try
+            {
+                grainClass = _registry.ForGrainId(target);
             }
-
-            if (activation.TryEnqueue(request))
+            catch (GrainActivationException exception)
             {
+                request.Reject(exception);
                 return;
             }
 
-            Remove(activation);
+            activation = _activations.GetOrAdd(target, new GrainActivation(target, grainClass, this));
         }
 
-        request.Reject(new GrainActivationException($"No live activation of {target} could take the call after {MaxDispatchAttempts} attempts."));
+        if (!activation.TryEnqueue(request))
+        {
+            // The activation is deactivating: the next one may claim the grain only once this one has released it,
+            // so the call waits for that and is then dispatched anew.
+            activation.Completed.ContinueWith(
+                static (_, state) =>
+                {
+                    var (catalog, target, request) = ((Catalog, GrainId, GrainRequest))state!;
+                    catalog.Dispatch(target, request);
+                },
+                (this, target, request),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
     }
 
     private long Deadline() =>

@@ -9,8 +9,9 @@ public interface IGrainDirectoryTable
     Task<DirectoryEntry?> LookupAsync(GrainId grainId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// One SQL statement: the claim succeeds only when the row is absent, has no owner, or its owner's
-    /// membership row is Dead (or gone); it then sets the owner to <paramref name="claimant"/> and bumps the epoch.
+    /// One SQL statement: the claim succeeds only when the row is absent, has no owner, is owned by the claimant
+    /// itself (a release that failed), or its owner's membership row is Dead (or gone); it then sets the owner to
+    /// <paramref name="claimant"/> and bumps the epoch.
     /// Returns the row as it stands afterwards: the caller won when <c>Owner == claimant</c>.
     /// </summary>
     Task<DirectoryEntry> TryClaimAsync(GrainId grainId, SiloAddress claimant, CancellationToken cancellationToken);

@@ -11,6 +11,9 @@ internal abstract class GrainRequest(GrainMethod method, object?[] arguments, lo
     /// <summary>The grain the call is for; set when it is dispatched, kept for forwarding.</summary>
     public GrainId Target { get; set; }
 
+    /// <summary>How often the catalog has tried to hand it to an activation.</summary>
+    public int DispatchAttempts { get; set; }
+
     protected object?[] Arguments { get; } = arguments;
 
     /// <summary>TimeProvider timestamp after which the caller has given up; the turn is then not run at all.</summary>

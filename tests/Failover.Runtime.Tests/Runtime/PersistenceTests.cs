@@ -90,6 +90,22 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Calls_that_arrive_while_a_grain_deactivates_wait_and_see_what_it_saved()
+    {
+        await using var silo = await TestSilo.StartAsync(_database.Setting);
+        var grain = silo.GrainFactory.GetGrain<ISaveOnDeactivateGrain>("saver");
+        for (var i = 0; i < 3; i++)
+        {
+            await grain.Increment();
+        }
+
+        await grain.Deactivate();
+        var reads = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => grain.Get()));
+
+        Assert.All(reads, value => Assert.Equal(3, value));
+    }
+
+    [Fact]
     public async Task Clearing_state_removes_the_record()
     {
         await using var silo = await TestSilo.StartAsync(_database.Setting);

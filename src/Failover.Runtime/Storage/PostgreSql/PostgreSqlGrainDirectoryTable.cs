@@ -14,6 +14,8 @@ internal sealed class PostgreSqlGrainDirectoryTable(PostgreSqlConnections connec
         SELECT {StorageRows.OwnerColumns} FROM FailoverGrainDirectory WHERE DeploymentId = @DeploymentId AND GrainId = @GrainId
         """;
 
+    // A claim by the current owner itself (its earlier release failed) succeeds too, with a new epoch that fences
+    // whatever the earlier activation might still write.
     // ON CONFLICT DO UPDATE locks the existing row and evaluates the WHERE on its latest committed version, so
     // concurrent claimers are serialized and at most one of them replaces a given owner.
     private static readonly string ClaimSql = $"""
@@ -23,6 +25,7 @@ internal sealed class PostgreSqlGrainDirectoryTable(PostgreSqlConnections connec
         SET Address = EXCLUDED.Address, Port = EXCLUDED.Port, Generation = EXCLUDED.Generation,
             Epoch = d.Epoch + 1, ModifiedOn = EXCLUDED.ModifiedOn
         WHERE d.Address IS NULL
+            OR (d.Address = EXCLUDED.Address AND d.Port = EXCLUDED.Port AND d.Generation = EXCLUDED.Generation)
             OR NOT EXISTS (
                 SELECT 1 FROM OrleansMembershipTable m
                 WHERE m.DeploymentId = d.DeploymentId AND m.Address = d.Address AND m.Port = d.Port

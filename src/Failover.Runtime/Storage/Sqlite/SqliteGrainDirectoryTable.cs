@@ -14,6 +14,7 @@ internal sealed class SqliteGrainDirectoryTable(SqliteConnections connections, s
         SELECT {StorageRows.OwnerColumns} FROM FailoverGrainDirectory WHERE DeploymentId = @DeploymentId AND GrainId = @GrainId
         """;
 
+    // A claim by the current owner itself (its earlier release failed) succeeds too, with a new epoch.
     private static readonly string ClaimSql = $"""
         INSERT INTO FailoverGrainDirectory (DeploymentId, GrainId, Address, Port, Generation, Epoch, ModifiedOn)
         VALUES (@DeploymentId, @GrainId, @Address, @Port, @Generation, 1, {Now})
@@ -21,6 +22,8 @@ internal sealed class SqliteGrainDirectoryTable(SqliteConnections connections, s
         SET Address = excluded.Address, Port = excluded.Port, Generation = excluded.Generation,
             Epoch = FailoverGrainDirectory.Epoch + 1, ModifiedOn = excluded.ModifiedOn
         WHERE FailoverGrainDirectory.Address IS NULL
+            OR (FailoverGrainDirectory.Address = excluded.Address AND FailoverGrainDirectory.Port = excluded.Port
+                AND FailoverGrainDirectory.Generation = excluded.Generation)
             OR NOT EXISTS (
                 SELECT 1 FROM OrleansMembershipTable m
                 WHERE m.DeploymentId = FailoverGrainDirectory.DeploymentId AND m.Address = FailoverGrainDirectory.Address
