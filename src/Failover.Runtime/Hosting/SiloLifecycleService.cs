@@ -18,6 +18,7 @@ internal sealed partial class SiloLifecycleService(
     MembershipAgent membership,
     ReminderService reminders,
     ActivationCollector collector,
+    DefunctRowCleaner cleaner,
     Catalog catalog,
     IGrainDirectoryTable directory,
     LocalSilo silo,
@@ -41,6 +42,7 @@ internal sealed partial class SiloLifecycleService(
         await reminders.StartAsync(cancellationToken);
         collector.Start();
         await membership.BecomeActiveAsync(cancellationToken);
+        cleaner.Start();
         LogStarted(silo.Address, silo.NodeName, silo.ClusterId);
     }
 
@@ -56,6 +58,7 @@ internal sealed partial class SiloLifecycleService(
             await membership.BeginShutdownAsync(cancellationToken);
         }
 
+        await cleaner.StopAsync();
         await reminders.StopAsync();
         await collector.StopAsync();
         await catalog.DeactivateAllAsync(cancellationToken);

@@ -45,6 +45,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<ReminderService>();
         services.TryAddSingleton<ActivationCollector>();
         services.TryAddSingleton<MembershipAgent>();
+        services.TryAddSingleton<DefunctRowCleaner>();
         services.TryAddSingleton(sp => new SiloHealth(
             sp.GetRequiredService<LocalSilo>(), sp.GetRequiredService<MembershipAgent>(), sp.GetRequiredService<Catalog>()));
         services.AddHostedService<SiloLifecycleService>();

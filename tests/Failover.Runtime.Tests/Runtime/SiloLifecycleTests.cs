@@ -93,6 +93,37 @@ public sealed class SiloLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task Defunct_rows_older_than_the_age_are_deleted_and_Active_rows_never()
+    {
+        await using var database = ClusterDatabase.Open(_database.Location);
+        await database.ApplySchemaAsync(CancellationToken.None);
+        var table = database.CreateMembershipTable("default");
+        await table.InitializeAsync(CancellationToken.None);
+        var dead = new SiloAddress("127.0.0.1", 1, 1);
+        var stale = new SiloAddress("127.0.0.1", 2, 1);
+        foreach (var (address, status) in new[] { (dead, SiloStatus.Dead), (stale, SiloStatus.Active) })
+        {
+            var snapshot = await table.ReadAllAsync(CancellationToken.None);
+            Assert.True(await table.InsertRowAsync(new MembershipEntry
+            {
+                Address = address,
+                SiloName = $"old-{address.Port}",
+                HostName = "h",
+                Status = status,
+                StartTime = snapshot.DatabaseTime,
+                IAmAliveTime = snapshot.DatabaseTime,
+            }, snapshot.Version, CancellationToken.None));
+        }
+
+        // Both rows stop renewing; with DefunctRowAge 1 s the silo's cleaner deletes the Dead one once it is older.
+        await using var silo = await TestSilo.StartAsync(_database.Setting, new Dictionary<string, string?> { ["Membership:DefunctRowAge"] = "00:00:01" });
+
+        await Eventually.True(async () => (await table.ReadAllAsync(CancellationToken.None)).Find(dead) is null, "the Dead row was deleted");
+        Assert.NotNull((await table.ReadAllAsync(CancellationToken.None)).Find(stale));
+        Assert.NotNull((await table.ReadAllAsync(CancellationToken.None)).Find(silo.Silo.Address));
+    }
+
+    [Fact]
     public async Task Idle_activations_are_deactivated_after_the_collection_age()
     {
         await using var silo = await TestSilo.StartAsync(_database.Setting, new Dictionary<string, string?>

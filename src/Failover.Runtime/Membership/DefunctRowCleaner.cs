@@ -1,0 +1,89 @@
+using Failover.Runtime.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Failover.Runtime.Membership;
+
+/// <summary>
+/// Deletes membership rows that are not Active and have not renewed for DefunctRowAge (Orleans' rows otherwise
+/// pile up, issue #3261). Active rows are never deleted, however old: declaring them Dead is the protocol's job.
+/// </summary>
+internal sealed partial class DefunctRowCleaner(
+    IMembershipTable table,
+    IOptions<MembershipOptions> options,
+    TimeProvider timeProvider,
+    ILogger<DefunctRowCleaner> logger) : IAsyncDisposable
+{
+    // Often enough that rows go soon after they reach the age; rarely enough to cost nothing.
+    private static readonly TimeSpan s_longestPeriod = TimeSpan.FromHours(1);
+
+    private CancellationTokenSource? _stop;
+    private Task? _loop;
+
+    public TimeSpan Period => options.Value.DefunctRowAge / 2 < s_longestPeriod ? options.Value.DefunctRowAge / 2 : s_longestPeriod;
+
+    public void Start()
+    {
+        _stop = new CancellationTokenSource();
+        _loop = RunAsync(_stop.Token);
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stop is null)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        await _loop!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop?.Dispose();
+    }
+
+    /// <summary>One pass: the cut-off is taken on the database clock, like every lease time.</summary>
+    public async Task<int> CleanOnceAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await table.ReadAllAsync(cancellationToken);
+        var deleted = await table.CleanupDefunctEntriesAsync(snapshot.DatabaseTime - options.Value.DefunctRowAge, cancellationToken);
+        if (deleted > 0)
+        {
+            LogDeleted(deleted, options.Value.DefunctRowAge);
+        }
+
+        return deleted;
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Period, timeProvider);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await CleanOnceAsync(cancellationToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogFailed(exception.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} defunct membership rows older than {Age}")]
+    private partial void LogDeleted(int count, TimeSpan age);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cleaning defunct membership rows failed: {Reason}")]
+    private partial void LogFailed(string reason);
+}
