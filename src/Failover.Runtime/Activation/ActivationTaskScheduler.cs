@@ -49,7 +49,9 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
             s_running = null;
         }
 
-        Volatile.Write(ref _scheduled, 0);
+        // A full fence, not a volatile write: the store must be visible before the emptiness check reads the queue,
+        // or a producer that enqueued in between (and saw _scheduled == 1) and this worker both walk away.
+        Interlocked.Exchange(ref _scheduled, 0);
         if (!_queue.IsEmpty)
         {
             ScheduleIfIdle();

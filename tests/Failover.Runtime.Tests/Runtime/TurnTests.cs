@@ -10,7 +10,7 @@ public sealed class TurnTests : IAsyncLifetime
     private TestSilo _silo = null!;
 
     public async Task InitializeAsync() =>
-        _silo = await TestSilo.StartAsync(_database.Setting, new Dictionary<string, string?> { ["Grains:ResponseTimeout"] = "00:00:30" });
+        _silo = await TestSilo.StartAsync(_database.Setting, new Dictionary<string, string?> { ["Grains:ResponseTimeout"] = "00:00:10" });
 
     public async Task DisposeAsync()
     {
@@ -28,6 +28,35 @@ public sealed class TurnTests : IAsyncLifetime
         Assert.Equal(0, await grain.GetOverlaps());
         Assert.Equal(Enumerable.Range(1, 1000), counts.Order());
         Assert.Equal(Enumerable.Range(0, 1000), (await grain.GetValues()).Order());
+    }
+
+    [Fact]
+    public async Task Many_sequential_calls_are_never_lost()
+    {
+        // One caller, one grain: each call finds the activation's scheduler just going idle, the window in which a
+        // lost wake-up leaves a call hanging (it then fails with a timeout). A burst of 64 callers first grows the
+        // thread pool, which makes that window far more likely to be hit.
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(caller => Task.Run(async () =>
+        {
+            var grain = _silo.GrainFactory.GetGrain<IThrowingGrain>($"burst-{caller}");
+            for (var i = 0; i < 5_000; i++)
+            {
+                await grain.Echo("x");
+            }
+        })));
+
+        var calls = await Task.WhenAll(Enumerable.Range(0, 2).Select(caller => Task.Run(async () =>
+        {
+            var grain = _silo.GrainFactory.GetGrain<IThrowingGrain>($"stress-{caller}");
+            for (var i = 0; i < 400_000; i++)
+            {
+                await grain.Echo("x");
+            }
+
+            return 400_000;
+        })));
+
+        Assert.Equal(2 * 400_000, calls.Sum());
     }
 
     [Fact]
