@@ -38,9 +38,11 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
         IGrainDirectoryTable directory,
         IGrainStateStore stateStore,
         IOptions<GrainOptions> options,
+        LeaseGate lease,
         TimeProvider timeProvider,
         ILogger<Catalog> logger)
     {
+        Lease = lease;
         Services = services;
         _registry = registry;
         _localSilo = localSilo;
@@ -54,6 +56,8 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
     }
 
     public IServiceProvider Services { get; }
+
+    public LeaseGate Lease { get; }
 
     public IGrainDirectoryTable Directory { get; }
 
@@ -75,6 +79,10 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
     public CancellationToken ShutdownToken => _shutdown.Token;
 
     public int ActivationCount => _activations.Count;
+
+    /// <summary>Whether calls to the grain run here: it has an activation on this silo that is not gone.</summary>
+    public bool HasActivation(GrainId grainId) =>
+        _activations.TryGetValue(grainId, out var activation) && activation.State != ActivationState.Invalid;
 
     public bool IsActive(GrainId grainId) => _activations.TryGetValue(grainId, out var activation) && activation.State == ActivationState.Valid;
 

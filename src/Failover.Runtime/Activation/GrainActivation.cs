@@ -162,6 +162,11 @@ internal sealed partial class GrainActivation
     {
         try
         {
+            if (!Runtime.Lease.IsValid)
+            {
+                await Runtime.Lease.WaitUntilValidAsync(Runtime.ShutdownToken);
+            }
+
             await item.RunAsync(this);
         }
         catch (Exception exception)
@@ -193,7 +198,7 @@ internal sealed partial class GrainActivation
             var entry = await Runtime.Directory.TryClaimAsync(GrainId, Runtime.SiloAddress, Runtime.ShutdownToken);
             if (entry.Owner != Runtime.SiloAddress)
             {
-                throw new GrainActivationException($"Grain {GrainId} is active on silo {entry.Owner}, not here.");
+                throw new GrainOwnedElsewhereException(GrainId, entry.Owner!);
             }
 
             claimed = true;
@@ -230,6 +235,7 @@ internal sealed partial class GrainActivation
         {
             LogActivationFailed(GrainId, exception);
             var reason = exception as GrainActivationException
+                ?? exception as GrainOwnedElsewhereException as Exception
                 ?? new GrainActivationException($"Activation of grain {GrainId} failed: {exception.Message}", exception);
             await FinishAsync(claimed, leftover => leftover.Reject(reason));
             return false;

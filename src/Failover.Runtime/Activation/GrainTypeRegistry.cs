@@ -8,6 +8,7 @@ internal sealed class GrainTypeRegistry
     private readonly Dictionary<Type, GrainClass> _byInterface = [];
     private readonly HashSet<Type> _ambiguous = [];
     private readonly Dictionary<string, GrainClass> _byTypeName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Type> _interfacesByName = new(StringComparer.Ordinal);
 
     public GrainTypeRegistry(IEnumerable<GrainRegistration> registrations)
     {
@@ -22,12 +23,23 @@ internal sealed class GrainTypeRegistry
 
             foreach (var grainInterface in grainClass.Interfaces)
             {
+                _interfacesByName[grainInterface.FullName!] = grainInterface;
                 if (!_byInterface.TryAdd(grainInterface, grainClass))
                 {
                     _ambiguous.Add(grainInterface);
                 }
             }
         }
+    }
+
+    public IEnumerable<GrainClass> GrainClasses => _byTypeName.Values;
+
+    /// <summary>Resolves an interface by its full name (clients address grains by interface).</summary>
+    public GrainClass ForInterfaceName(string interfaceName)
+    {
+        var grainInterface = _interfacesByName.GetValueOrDefault(interfaceName)
+            ?? throw new GrainActivationException($"No grain class implementing {interfaceName} is registered on this silo.");
+        return ForInterface(grainInterface);
     }
 
     public GrainClass ForInterface(Type grainInterface)

@@ -45,6 +45,8 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<ReminderService>();
         services.TryAddSingleton<ActivationCollector>();
         services.TryAddSingleton<MembershipAgent>();
+        services.TryAddSingleton<MembershipView>();
+        services.TryAddSingleton<LeaseGate>();
         services.TryAddSingleton<DefunctRowCleaner>();
         services.TryAddSingleton(sp => new SiloHealth(
             sp.GetRequiredService<LocalSilo>(), sp.GetRequiredService<MembershipAgent>(), sp.GetRequiredService<Catalog>()));

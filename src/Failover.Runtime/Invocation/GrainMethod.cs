@@ -16,9 +16,13 @@ internal abstract class GrainMethod
     {
         Method = method;
         DisplayName = $"{method.DeclaringType!.Name}.{method.Name}";
+        Key = GrainMethodKey.For(method);
     }
 
     public MethodInfo Method { get; }
+
+    /// <summary>The method's name on the wire.</summary>
+    public string Key { get; }
 
     public string DisplayName { get; }
 
@@ -26,6 +30,9 @@ internal abstract class GrainMethod
 
     /// <summary>Starts a call through <paramref name="invoker"/> and returns what the interface method returns.</summary>
     public abstract object StartCall(IGrainCallInvoker invoker, Grains.GrainId target, object?[] arguments);
+
+    /// <summary>Runs a call that came from another silo or a client on <paramref name="local"/> and returns the result as JSON.</summary>
+    public abstract Task<System.Text.Json.JsonElement?> InvokeForRemoteAsync(IGrainCallInvoker local, Grains.GrainId target, object?[] arguments, CallSerializer serializer);
 
     private static GrainMethod Create(MethodInfo method)
     {

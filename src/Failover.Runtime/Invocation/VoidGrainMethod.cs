@@ -7,6 +7,12 @@ internal sealed class VoidGrainMethod(MethodInfo method, Func<object, object?[],
 {
     public ValueTask Invoke(object grain, object?[] arguments) => invoke(grain, arguments);
 
+    public override async Task<System.Text.Json.JsonElement?> InvokeForRemoteAsync(IGrainCallInvoker local, GrainId target, object?[] arguments, CallSerializer serializer)
+    {
+        await local.InvokeAsync(target, this, arguments);
+        return null;
+    }
+
     public override object StartCall(IGrainCallInvoker invoker, GrainId target, object?[] arguments)
     {
         var task = invoker.InvokeAsync(target, this, arguments);

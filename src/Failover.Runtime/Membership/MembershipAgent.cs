@@ -20,6 +20,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     private Task? _renewalLoop;
     private long _lastRenewalStartTimestamp;
     private bool _renewalFailing;
+    private TaskCompletionSource _nextRenewal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public MembershipAgent(IMembershipTable table, LocalSilo silo, IOptions<MembershipOptions> options, TimeProvider timeProvider, ILogger<MembershipAgent> logger)
     {
@@ -34,6 +35,9 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
 
     /// <summary>Monotonic timestamp of the start of the last renewal that succeeded (the lease is measured from it).</summary>
     public long LastRenewalStartTimestamp => Interlocked.Read(ref _lastRenewalStartTimestamp);
+
+    /// <summary>Completes at the next successful lease renewal.</summary>
+    public Task NextRenewal => Volatile.Read(ref _nextRenewal).Task;
 
     /// <summary>Writes the row as Joining (declaring older generations of this endpoint Dead first) and starts renewing.</summary>
     public async Task JoinAsync(CancellationToken cancellationToken)
@@ -114,6 +118,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         SiloName = _silo.NodeName,
         HostName = _silo.HostName,
         Status = status,
+        ProxyPort = _silo.Address.Port,
         StartTime = databaseTime,
         IAmAliveTime = databaseTime,
     };
@@ -155,6 +160,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
                 {
                     await _table.UpdateIAmAliveAsync(_silo.Address, cancellationToken);
                     Interlocked.Exchange(ref _lastRenewalStartTimestamp, started);
+                    Interlocked.Exchange(ref _nextRenewal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                     if (_renewalFailing)
                     {
                         _renewalFailing = false;

@@ -14,6 +14,7 @@ internal sealed partial class LocalReminder : IDisposable
     private readonly ReminderSchedule _schedule;
     private readonly ITimer _timer;
     private readonly ILogger _logger;
+    private readonly long _firstIndex;
     private long _lastDeliveredIndex = -1;
     private long _nextIndex;
     private volatile bool _disposed;
@@ -28,6 +29,7 @@ internal sealed partial class LocalReminder : IDisposable
         // The latest tick already due (if any) is delivered at once: a reminder taken over after a restart or a
         // fail-over fires immediately instead of waiting a whole period.
         _nextIndex = Math.Max(0, _schedule.LastDueIndex(Now));
+        _firstIndex = _nextIndex;
         ScheduleNext();
     }
 
@@ -59,9 +61,17 @@ internal sealed partial class LocalReminder : IDisposable
             return;
         }
 
+        // A silo without a valid lease must not act: the tick is skipped and reported as missed with the next one.
+        if (!_service.CanFire)
+        {
+            _nextIndex = Math.Max(_nextIndex, _schedule.LastDueIndex(Now)) + 1;
+            ScheduleNext();
+            return;
+        }
+
         // The tick that is due now: later than _nextIndex when the timer fired late.
         var index = Math.Max(_nextIndex, _schedule.LastDueIndex(Now));
-        var missed = (int)Math.Min(int.MaxValue, index - (_lastDeliveredIndex < 0 ? _nextIndex : _lastDeliveredIndex + 1));
+        var missed = (int)Math.Min(int.MaxValue, index - (_lastDeliveredIndex < 0 ? _firstIndex : _lastDeliveredIndex + 1));
         var status = new TickStatus(_schedule.StartTime, _schedule.Period, _schedule.TickTime(index), Math.Max(0, missed));
         try
         {

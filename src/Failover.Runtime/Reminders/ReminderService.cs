@@ -3,6 +3,8 @@ using Failover.Runtime.Activation;
 using Failover.Runtime.Configuration;
 using Failover.Runtime.Grains;
 using Failover.Runtime.Invocation;
+using Failover.Runtime.Membership;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,23 +21,30 @@ internal sealed partial class ReminderService : IAsyncDisposable
 
     private readonly ConcurrentDictionary<(GrainId, string), LocalReminder> _local = new();
     private readonly IReminderTable _table;
+    private readonly MembershipView _view;
     private readonly Catalog _catalog;
     private readonly GrainTypeRegistry _registry;
     private readonly ReminderOptions _options;
     private readonly ILogger<ReminderService> _logger;
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
+    private readonly Lazy<IGrainCallInvoker> _invoker;
     private CancellationTokenSource? _stopping;
     private Task? _refreshLoop;
 
     public ReminderService(
         IReminderTable table,
         Catalog catalog,
+        MembershipView view,
         GrainTypeRegistry registry,
         IOptions<ReminderOptions> options,
+        IServiceProvider services,
         TimeProvider timeProvider,
         ILogger<ReminderService> logger)
     {
+        _invoker = new Lazy<IGrainCallInvoker>(services.GetRequiredService<IGrainCallInvoker>);
         _table = table;
+        _view = view;
+        view.Changed += OnMembershipChanged;
         _catalog = catalog;
         _registry = registry;
         _options = options.Value;
@@ -46,6 +55,8 @@ internal sealed partial class ReminderService : IAsyncDisposable
     public TimeProvider TimeProvider { get; }
 
     public int LocalReminderCount => _local.Count;
+
+    public bool CanFire => _catalog.Lease.IsValid;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -87,7 +98,12 @@ internal sealed partial class ReminderService : IAsyncDisposable
         await _refreshGate.WaitAsync(cancellationToken);
         try
         {
-            var rows = await _table.ReadRowsAsync(0, 0, cancellationToken);
+            IReadOnlyList<ReminderEntry> rows = [];
+            if (MyRange() is { } range)
+            {
+                rows = await _table.ReadRowsAsync(range.Begin, range.End, cancellationToken);
+            }
+
             var seen = new HashSet<(GrainId, string)>();
             foreach (var row in rows)
             {
@@ -109,6 +125,23 @@ internal sealed partial class ReminderService : IAsyncDisposable
         finally
         {
             _refreshGate.Release();
+        }
+    }
+
+    private void OnMembershipChanged(MembershipSnapshot snapshot) => _ = RefreshAfterMembershipChangeAsync();
+
+    private async Task RefreshAfterMembershipChangeAsync()
+    {
+        try
+        {
+            await RefreshAsync(_stopping?.Token ?? CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogRefreshFailed(exception);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -139,7 +172,11 @@ internal sealed partial class ReminderService : IAsyncDisposable
             Period = period,
         };
         var version = await _table.UpsertRowAsync(entry, _catalog.ShutdownToken);
-        Schedule(entry with { Version = version });
+        if (MyRange() is { } range && ReminderRing.Contains(range.Begin, range.End, entry.GrainHash))
+        {
+            Schedule(entry with { Version = version });
+        }
+
         return new GrainReminder(reminderName);
     }
 
@@ -163,8 +200,19 @@ internal sealed partial class ReminderService : IAsyncDisposable
     public async Task<IReadOnlyList<IGrainReminder>> GetRemindersAsync(GrainId grainId) =>
         [.. (await _table.ReadRowsAsync(grainId, _catalog.ShutdownToken)).Select(r => new GrainReminder(r.ReminderName))];
 
+    // Through the router: this silo fires the reminder, but the grain may live on another silo.
     internal Task DeliverAsync(ReminderEntry entry, TickStatus status) =>
-        _catalog.InvokeAsync(entry.GrainId, s_receiveReminder, [entry.ReminderName, status]);
+        _invoker.Value.InvokeAsync(entry.GrainId, s_receiveReminder, [entry.ReminderName, status]);
+
+    /// <summary>
+    /// This silo's part of the ring. Before the protocol has read any membership (a lone silo in tests) it is the
+    /// whole ring; a silo that is not Active fires nothing.
+    /// </summary>
+    private (uint Begin, uint End)? MyRange()
+    {
+        var active = _view.ActiveSilos;
+        return active.Count == 0 && _view.Current.Entries.Count == 0 ? (0, 0) : ReminderRing.RangeOf(_catalog.SiloAddress, active);
+    }
 
     private void Schedule(ReminderEntry entry)
     {
