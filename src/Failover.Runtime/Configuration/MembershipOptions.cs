@@ -19,8 +19,25 @@ public sealed class MembershipOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan DeathTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
 
+    /// <summary>How often each Active silo reads the table and probes every other Active silo.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan ProbePeriod { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long one probe may take before it counts as missed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Missed probes in a row after which a silo suspects the target (a refused connection suspects at once).</summary>
+    [Range(1, 100)]
+    public int NumMissedProbesLimit { get; set; } = 3;
+
+    /// <summary>Fresh suspicion votes that declare a silo Dead, capped at half the Active silos (Orleans' rule).</summary>
+    [Range(1, 100)]
+    public int NumVotesForDeath { get; set; } = 2;
+
+    /// <summary>A suspicion vote counts only while it is younger than this (database clock).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan DeathVoteExpiration { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Rows that are not Active and have not renewed for this long are deleted. Active rows never are.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
@@ -44,6 +61,20 @@ public sealed class MembershipOptions : IValidatableObject
             yield return new ValidationResult(
                 $"Membership:IAmAlivePeriod ({IAmAlivePeriod.TotalMilliseconds:0} ms) must be shorter than Membership:LeaseTimeout ({LeaseTimeout.TotalMilliseconds:0} ms).",
                 [nameof(IAmAlivePeriod)]);
+        }
+
+        if (ProbeTimeout > DeathTimeout)
+        {
+            yield return new ValidationResult(
+                $"Membership:ProbeTimeout ({ProbeTimeout.TotalMilliseconds:0} ms) must not be longer than Membership:DeathTimeout ({DeathTimeout.TotalMilliseconds:0} ms).",
+                [nameof(ProbeTimeout)]);
+        }
+
+        if (DeathVoteExpiration <= ProbePeriod)
+        {
+            yield return new ValidationResult(
+                $"Membership:DeathVoteExpiration ({DeathVoteExpiration.TotalMilliseconds:0} ms) must be longer than Membership:ProbePeriod ({ProbePeriod.TotalMilliseconds:0} ms): votes must outlive a probe round to add up.",
+                [nameof(DeathVoteExpiration)]);
         }
     }
 }

@@ -32,6 +32,13 @@ internal static class GrainStateConflict
                 $"Write of state '{stateName}' of grain {grainId} was fenced: it carried epoch {fence.Epoch} but the directory shows {shows}.");
         }
 
+        if (storedVersion == expectedVersion)
+        {
+            // Epoch and version both match: the fence failed on the owner itself, whose silo is declared Dead.
+            return new ActivationFencedException(
+                $"Write of state '{stateName}' of grain {grainId} was fenced: its silo {directory.Owner} is declared Dead.");
+        }
+
         return new InconsistentStateException(
             $"Version conflict on state '{stateName}' of grain {grainId}: the activation expected version {expectedVersion} but the store has {storedVersion}.")
         {

@@ -50,6 +50,21 @@ public abstract partial class StorageContractTests
     }
 
     [Fact]
+    public async Task State_write_by_a_silo_declared_Dead_is_fenced_before_anyone_reclaims_its_grains()
+    {
+        var (store, fence) = await OwnedGrainAsync(Grain("s"));
+        var grain = fence.GrainId;
+        await store.WriteAsync(grain, "state", "v1", 0, fence, None);
+
+        await SetStatusWithRetryAsync(Database.CreateMembershipTable(ClusterId), Silo(1), SiloStatus.Dead);
+
+        var fenced = await Assert.ThrowsAsync<ActivationFencedException>(() => store.WriteAsync(grain, "state", "zombie", 1, fence, None));
+        Assert.Contains("declared Dead", fenced.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ActivationFencedException>(() => store.ClearAsync(grain, "state", 1, fence, None));
+        Assert.Equal(new StoredGrainState("v1", 1), await store.ReadAsync(grain, "state", None));
+    }
+
+    [Fact]
     public async Task State_write_with_an_epoch_the_directory_no_longer_shows_is_fenced()
     {
         var (store, oldFence) = await OwnedGrainAsync(Grain("s"));

@@ -13,10 +13,15 @@ internal sealed class PostgreSqlGrainStateStore(PostgreSqlConnections connection
 {
     private const string StateKey = "ServiceId = @ServiceId AND GrainId = @GrainId AND StateName = @StateName";
 
+    // A silo declared Dead (status 6) may not write even before anyone re-claims its grains.
     private const string Fence = """
         EXISTS (
             SELECT 1 FROM FailoverGrainDirectory d
             WHERE d.DeploymentId = @DeploymentId AND d.GrainId = @GrainId AND d.Epoch = @Epoch AND d.Address IS NOT NULL
+                AND NOT EXISTS (
+                    SELECT 1 FROM OrleansMembershipTable m
+                    WHERE m.DeploymentId = d.DeploymentId AND m.Address = d.Address AND m.Port = d.Port
+                        AND m.Generation = d.Generation AND m.Status = 6)
             FOR SHARE)
         """;
 
