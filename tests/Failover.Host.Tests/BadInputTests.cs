@@ -23,7 +23,7 @@ public sealed class BadInputTests : IDisposable
     public async Task Bad_command_lines_are_refused_with_one_line(int exitCode, string message, params string[] args)
     {
         string[] withDatabase = args.Contains("--database") ? args : [.. args, "--database", _directory.SqliteDatabase];
-        var result = await ProcessRunner.RunSiloToExitAsync(withDatabase);
+        var result = await Programs.RunSiloToExitAsync(withDatabase);
 
         AssertOneErrorLine(result, exitCode, message);
         Assert.False(File.Exists(_directory.DatabaseFile), "a refused command line must not create the database");
@@ -36,7 +36,7 @@ public sealed class BadInputTests : IDisposable
         occupant.Start();
         var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
 
-        var result = await ProcessRunner.RunSiloToExitAsync("--node", "a", "--port", $"{port}", "--database", _directory.SqliteDatabase);
+        var result = await Programs.RunSiloToExitAsync("--node", "a", "--port", $"{port}", "--database", _directory.SqliteDatabase);
 
         AssertOneErrorLine(result, 1, $"port {port} is already in use");
         Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
@@ -46,7 +46,7 @@ public sealed class BadInputTests : IDisposable
     public async Task An_unreachable_database_is_refused()
     {
         var closedPort = TestDirectory.FreePort();
-        var result = await ProcessRunner.RunSiloToExitAsync("--node", "a", "--port", $"{TestDirectory.FreePort()}",
+        var result = await Programs.RunSiloToExitAsync("--node", "a", "--port", $"{TestDirectory.FreePort()}",
             "--database", $"postgres:Host=127.0.0.1;Port={closedPort};Username=x;Password=secret;Timeout=3");
 
         AssertOneErrorLine(result, 1, "cannot reach database postgres:");
@@ -56,7 +56,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task A_malformed_connection_string_is_refused()
     {
-        var result = await ProcessRunner.RunSiloToExitAsync("--node", "a", "--port", $"{TestDirectory.FreePort()}",
+        var result = await Programs.RunSiloToExitAsync("--node", "a", "--port", $"{TestDirectory.FreePort()}",
             "--database", "postgres:Hostt=localhost;Database=x");
 
         AssertOneErrorLine(result, 2, "not a valid Npgsql connection string");
@@ -65,7 +65,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task A_schema_newer_than_the_binary_is_refused_and_left_alone()
     {
-        Assert.Equal(0, (await ProcessRunner.RunSiloToExitAsync("init-db", "--database", _directory.SqliteDatabase)).ExitCode);
+        Assert.Equal(0, (await Programs.RunSiloToExitAsync("init-db", "--database", _directory.SqliteDatabase)).ExitCode);
         await using (var connection = new SqliteConnection($"Data Source={_directory.DatabaseFile};Pooling=false"))
         {
             await connection.OpenAsync();
@@ -74,7 +74,7 @@ public sealed class BadInputTests : IDisposable
             await insert.ExecuteNonQueryAsync();
         }
 
-        var result = await ProcessRunner.RunSiloToExitAsync("--node", "a", "--port", $"{TestDirectory.FreePort()}", "--database", _directory.SqliteDatabase);
+        var result = await Programs.RunSiloToExitAsync("--node", "a", "--port", $"{TestDirectory.FreePort()}", "--database", _directory.SqliteDatabase);
 
         AssertOneErrorLine(result, 1, "999");
         Assert.Contains("newer", result.Error, StringComparison.OrdinalIgnoreCase);
@@ -84,7 +84,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task A_missing_config_file_is_refused()
     {
-        var result = await ProcessRunner.RunSiloToExitAsync("--config", Path.Combine(_directory.Path, "nope.json"));
+        var result = await Programs.RunSiloToExitAsync("--config", Path.Combine(_directory.Path, "nope.json"));
 
         AssertOneErrorLine(result, 2, "does not exist");
     }
@@ -94,7 +94,7 @@ public sealed class BadInputTests : IDisposable
     {
         var file = _directory.WriteFile("bad.json", "{ \"Node\": ");
 
-        var result = await ProcessRunner.RunSiloToExitAsync("--config", file);
+        var result = await Programs.RunSiloToExitAsync("--config", file);
 
         AssertOneErrorLine(result, 2, "is not valid JSON");
     }
@@ -104,7 +104,7 @@ public sealed class BadInputTests : IDisposable
     {
         var file = _directory.WriteFile("typo.json", """{ "Node": "a", "Prot": 4000 }""");
 
-        var result = await ProcessRunner.RunSiloToExitAsync("--config", file);
+        var result = await Programs.RunSiloToExitAsync("--config", file);
 
         AssertOneErrorLine(result, 2, "unknown key 'Prot'");
     }
@@ -117,7 +117,7 @@ public sealed class BadInputTests : IDisposable
               "Membership": { "LeaseTimeout": "00:00:02", "DeathTimeout": "00:00:01" } }
             """);
 
-        var result = await ProcessRunner.RunSiloToExitAsync("--config", file);
+        var result = await Programs.RunSiloToExitAsync("--config", file);
 
         AssertOneErrorLine(result, 2, "DeathTimeout");
         Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
@@ -129,7 +129,7 @@ public sealed class BadInputTests : IDisposable
         var port = TestDirectory.FreePort();
         var file = _directory.WriteFile("silo.json", $$"""{ "Node": "from-file", "Port": 1, "Database": "{{_directory.SqliteDatabase}}" }""");
 
-        await using var silo = ProcessRunner.StartSilo("--config", file, "--port", $"{port}");
+        await using var silo = Programs.StartSilo("--config", file, "--port", $"{port}");
         await Eventually.True(async () => await MembershipReader.FindAsync(_directory.SqliteDatabase, "from-file", SiloStatus.Active) is { } row
             && row.Address.Port == port, "the silo runs with the file's node name and the command line's port");
     }
@@ -142,7 +142,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData(2, "option --database needs a value", "members", "--database")]
     public async Task Bad_client_command_lines_are_refused_with_one_line(int exitCode, string message, params string[] args)
     {
-        var result = await ProcessRunner.RunClientAsync(args);
+        var result = await Programs.RunClientAsync(args);
 
         AssertOneErrorLine(result, exitCode, message);
     }
@@ -150,7 +150,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task The_client_reports_an_unreachable_database_in_one_line()
     {
-        var result = await ProcessRunner.RunClientAsync("members", "--database", $"postgres:Host=127.0.0.1;Port={TestDirectory.FreePort()};Username=x;Timeout=3");
+        var result = await Programs.RunClientAsync("members", "--database", $"postgres:Host=127.0.0.1;Port={TestDirectory.FreePort()};Username=x;Timeout=3");
 
         AssertOneErrorLine(result, 1, "cannot reach database");
     }

@@ -1,3 +1,4 @@
+using Failover.Testing;
 using System.Text.Json;
 using Failover.Runtime.Membership;
 
@@ -13,11 +14,11 @@ public sealed class SiloProcessTests : IDisposable
     public async Task A_silo_process_joins_Active_and_SIGTERM_leaves_its_row_Dead()
     {
         var port = TestDirectory.FreePort();
-        await using var silo = ProcessRunner.StartSilo("--node", "node-a", "--port", $"{port}", "--database", _directory.SqliteDatabase);
+        await using var silo = Programs.StartSilo("--node", "node-a", "--port", $"{port}", "--database", _directory.SqliteDatabase);
         await Eventually.True(async () => await MembershipReader.FindAsync(_directory.SqliteDatabase, "node-a", SiloStatus.Active) is not null,
             "the silo's row is Active");
 
-        var (exitCode, output, _) = await ProcessRunner.RunClientAsync("members", "--database", _directory.SqliteDatabase, "--json");
+        var (exitCode, output, _) = await Programs.RunClientAsync("members", "--database", _directory.SqliteDatabase, "--json");
         Assert.Equal(0, exitCode);
         var members = JsonDocument.Parse(output).RootElement;
         var member = Assert.Single(members.EnumerateArray());
@@ -43,11 +44,11 @@ public sealed class SiloProcessTests : IDisposable
     public async Task The_client_members_table_shows_silos_for_people()
     {
         var port = TestDirectory.FreePort();
-        await using var silo = ProcessRunner.StartSilo("--node", "node-b", "--port", $"{port}", "--database", _directory.SqliteDatabase);
+        await using var silo = Programs.StartSilo("--node", "node-b", "--port", $"{port}", "--database", _directory.SqliteDatabase);
         await Eventually.True(async () => await MembershipReader.FindAsync(_directory.SqliteDatabase, "node-b", SiloStatus.Active) is not null,
             "the silo's row is Active");
 
-        var (exitCode, output, _) = await ProcessRunner.RunClientAsync("members", "--database", _directory.SqliteDatabase);
+        var (exitCode, output, _) = await Programs.RunClientAsync("members", "--database", _directory.SqliteDatabase);
 
         Assert.Equal(0, exitCode);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -60,8 +61,8 @@ public sealed class SiloProcessTests : IDisposable
     [Fact]
     public async Task Init_db_applies_the_schema_once()
     {
-        var first = await ProcessRunner.RunSiloToExitAsync("init-db", "--database", _directory.SqliteDatabase);
-        var second = await ProcessRunner.RunSiloToExitAsync("init-db", "--database", _directory.SqliteDatabase);
+        var first = await Programs.RunSiloToExitAsync("init-db", "--database", _directory.SqliteDatabase);
+        var second = await Programs.RunSiloToExitAsync("init-db", "--database", _directory.SqliteDatabase);
 
         Assert.Equal(0, first.ExitCode);
         Assert.Contains("schema version 0 ->", first.Output, StringComparison.Ordinal);

@@ -80,6 +80,9 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
 
     public int ActivationCount => _activations.Count;
 
+    /// <summary>Set by a simulated crash: no turn runs any more.</summary>
+    public bool IsAbandoned { get; private set; }
+
     /// <summary>Whether calls to the grain run here: it has an activation on this silo that is not gone.</summary>
     public bool HasActivation(GrainId grainId) =>
         _activations.TryGetValue(grainId, out var activation) && activation.State != ActivationState.Invalid;
@@ -128,6 +131,14 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
         }
 
         return collected;
+    }
+
+    /// <summary>Stops taking calls and running turns at once, without deactivating anything (a crash).</summary>
+    public async Task AbandonAllAsync()
+    {
+        IsAbandoned = true;
+        _stopping = true;
+        await _shutdown.CancelAsync();
     }
 
     /// <summary>

@@ -162,6 +162,12 @@ internal sealed partial class GrainActivation
     {
         try
         {
+            if (Runtime.IsAbandoned)
+            {
+                item.Reject(new SiloUnavailableException($"Silo {Runtime.SiloAddress} is gone."));
+                return;
+            }
+
             if (!Runtime.Lease.IsValid)
             {
                 await Runtime.Lease.WaitUntilValidAsync(Runtime.ShutdownToken);

@@ -68,6 +68,20 @@ internal sealed partial class SiloLifecycleService(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// What a process crash leaves behind, for in-process tests: nothing renews, probes, fires or runs any more, and
+    /// nothing is written — the row stays as it was and the directory entries stay claimed, for others to detect.
+    /// </summary>
+    internal async Task SimulateCrashAsync()
+    {
+        _joined = false;
+        await catalog.AbandonAllAsync();
+        await membership.AbandonAsync();
+        await cleaner.StopAsync();
+        await reminders.StopAsync();
+        await collector.StopAsync();
+    }
+
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database {Database}: schema version {VersionBefore} -> {VersionAfter}")]

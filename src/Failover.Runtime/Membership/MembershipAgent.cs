@@ -64,6 +64,9 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops renewing without writing anything (a simulated crash, or a silo that learned it is Dead).</summary>
+    public Task AbandonAsync() => StopRenewingAsync();
+
     public async ValueTask DisposeAsync()
     {
         await StopRenewingAsync();

@@ -1,4 +1,4 @@
-namespace Failover.Host.Tests;
+namespace Failover.Testing;
 
 /// <summary>Linux signal numbers.</summary>
 public static class Signals

@@ -2,9 +2,12 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Failover.Host.Tests;
+namespace Failover.Testing;
 
-/// <summary>Starts the built silo or client as a real OS process, captures its output, and signals it.</summary>
+/// <summary>
+/// Runs a built .NET program (the silo, the client) as a real OS process: captures its output, signals it
+/// (SIGTERM, SIGKILL, SIGSTOP, SIGCONT) and waits for it. Disposing kills it if it still runs.
+/// </summary>
 public sealed partial class ProcessRunner : IAsyncDisposable
 {
     private readonly Process _process;
@@ -44,23 +47,12 @@ public sealed partial class ProcessRunner : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static ProcessRunner StartSilo(params string[] args) => Start(BuildOutput.SiloDll, args);
-
-    public static ProcessRunner StartClient(params string[] args) => Start(BuildOutput.ClientDll, args);
-
-    /// <summary>Runs the client to completion: exit code, stdout, stderr.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunClientAsync(params string[] args)
+    /// <summary>Runs the program to completion: exit code, stdout, stderr.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunToExitAsync(string dll, TimeSpan timeout, params string[] args)
     {
-        await using var client = StartClient(args);
-        var exitCode = await client.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        return (exitCode, client.StandardOutput, client.StandardError);
-    }
-
-    public static async Task<(int ExitCode, string Output, string Error)> RunSiloToExitAsync(params string[] args)
-    {
-        await using var silo = StartSilo(args);
-        var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        return (exitCode, silo.StandardOutput, silo.StandardError);
+        await using var process = Start(dll, args);
+        var exitCode = await process.WaitForExitAsync(timeout);
+        return (exitCode, process.StandardOutput, process.StandardError);
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -72,7 +64,7 @@ public sealed partial class ProcessRunner : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"Process {Id} did not exit within {timeout}. stdout:\n{StandardOutput}\nstderr:\n{StandardError}");
+            throw new TimeoutException($"Process {Id} did not exit within {timeout}. stdout:\n{StandardOutput}\nstderr:\n{StandardError}");
         }
 
         return _process.ExitCode;
@@ -97,7 +89,7 @@ public sealed partial class ProcessRunner : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static ProcessRunner Start(string dll, string[] args)
+    public static ProcessRunner Start(string dll, params string[] args)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {

@@ -1,0 +1,17 @@
+using Failover.Testing;
+
+namespace Failover.Host.Tests;
+
+/// <summary>The silo and the client as real processes, built in the same configuration as these tests.</summary>
+public static class Programs
+{
+    private static readonly TimeSpan s_runTimeout = TimeSpan.FromSeconds(60);
+
+    public static ProcessRunner StartSilo(params string[] args) => ProcessRunner.Start(BuildOutput.SiloDll, args);
+
+    public static Task<(int ExitCode, string Output, string Error)> RunSiloToExitAsync(params string[] args) =>
+        ProcessRunner.RunToExitAsync(BuildOutput.SiloDll, s_runTimeout, args);
+
+    public static Task<(int ExitCode, string Output, string Error)> RunClientAsync(params string[] args) =>
+        ProcessRunner.RunToExitAsync(BuildOutput.ClientDll, s_runTimeout, args);
+}
