@@ -2,8 +2,11 @@ using System.Reflection;
 using Failover.Runtime.Activation;
 using Failover.Runtime.Configuration;
 using Failover.Runtime.Grains;
+using Failover.Runtime.Directory;
 using Failover.Runtime.Invocation;
+using Failover.Runtime.Messaging;
 using Failover.Runtime.Membership;
+using Failover.Runtime.Membership.Protocol;
 using Failover.Runtime.Reminders;
 using Failover.Runtime.Storage;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +31,7 @@ public static class SiloServiceCollectionExtensions
         AddValidatedOptions<MembershipOptions>(services, configuration.GetSection(MembershipOptions.SectionName), errorOnUnknown: true);
         AddValidatedOptions<GrainOptions>(services, configuration.GetSection(GrainOptions.SectionName), errorOnUnknown: true);
         AddValidatedOptions<ReminderOptions>(services, configuration.GetSection(ReminderOptions.SectionName), errorOnUnknown: true);
+        AddValidatedOptions<MessagingOptions>(services, configuration.GetSection(MessagingOptions.SectionName), errorOnUnknown: true);
 
         services.TryAddSingleton(sp => ClusterDatabase.Open(
             DatabaseLocation.Parse(sp.GetRequiredService<IOptions<SiloOptions>>().Value.Database),
@@ -40,13 +44,21 @@ public static class SiloServiceCollectionExtensions
 
         services.TryAddSingleton<GrainTypeRegistry>();
         services.TryAddSingleton<Catalog>();
-        services.TryAddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<Catalog>());
+        services.TryAddSingleton<DirectoryCache>();
+        services.TryAddSingleton<GrainMethodRegistry>();
+        services.TryAddSingleton<GrainCallRouter>();
+        services.TryAddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<GrainCallRouter>());
+        services.TryAddSingleton<IMessageHandler>(sp => sp.GetRequiredService<GrainCallRouter>());
+        services.TryAddSingleton<SiloTransport>();
+        services.TryAddSingleton<IProbeSender>(sp => sp.GetRequiredService<SiloTransport>());
         services.TryAddSingleton<IGrainFactory, GrainFactory>();
         services.TryAddSingleton<ReminderService>();
         services.TryAddSingleton<ActivationCollector>();
         services.TryAddSingleton<MembershipAgent>();
         services.TryAddSingleton<MembershipView>();
         services.TryAddSingleton<LeaseGate>();
+        services.TryAddSingleton<ISiloFatalHandler, StopHostOnFatal>();
+        services.TryAddSingleton<MembershipProtocolLoop>();
         services.TryAddSingleton<DefunctRowCleaner>();
         services.TryAddSingleton(sp => new SiloHealth(
             sp.GetRequiredService<LocalSilo>(), sp.GetRequiredService<MembershipAgent>(), sp.GetRequiredService<Catalog>()));

@@ -18,7 +18,10 @@ public interface IMembershipTable
     /// <summary>Replaces status, suspect times and proxy port of an existing row. False when the version moved on or the row is missing.</summary>
     Task<bool> UpdateRowAsync(MembershipEntry entry, long expectedVersion, CancellationToken cancellationToken);
 
-    /// <summary>Sets IAmAliveTime to the database clock. Does not bump the version. Returns the database time written.</summary>
+    /// <summary>
+    /// Sets IAmAliveTime to the database clock. Does not bump the version. Returns the database time written.
+    /// A Dead row is not renewed (a silo declared Dead must never regain a lease): <see cref="SiloDeclaredDeadException"/>.
+    /// </summary>
     Task<DateTime> UpdateIAmAliveAsync(SiloAddress address, CancellationToken cancellationToken);
 
     /// <summary>Deletes rows that are not Active and whose IAmAliveTime is older than <paramref name="olderThan"/> (database clock). Never Active rows.</summary>

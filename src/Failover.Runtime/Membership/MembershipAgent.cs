@@ -1,5 +1,7 @@
 using Failover.Runtime.Configuration;
 using Failover.Runtime.Hosting;
+using Failover.Runtime.Membership.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +14,7 @@ namespace Failover.Runtime.Membership;
 internal sealed partial class MembershipAgent : IAsyncDisposable
 {
     private readonly IMembershipTable _table;
+    private readonly Lazy<ISiloFatalHandler> _fatal;
     private readonly LocalSilo _silo;
     private readonly MembershipOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -22,8 +25,15 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     private bool _renewalFailing;
     private TaskCompletionSource _nextRenewal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public MembershipAgent(IMembershipTable table, LocalSilo silo, IOptions<MembershipOptions> options, TimeProvider timeProvider, ILogger<MembershipAgent> logger)
+    public MembershipAgent(
+        IMembershipTable table,
+        LocalSilo silo,
+        IOptions<MembershipOptions> options,
+        IServiceProvider services,
+        TimeProvider timeProvider,
+        ILogger<MembershipAgent> logger)
     {
+        _fatal = new Lazy<ISiloFatalHandler>(services.GetRequiredService<ISiloFatalHandler>);
         _table = table;
         _silo = silo;
         _options = options.Value;
@@ -170,6 +180,12 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
                         LogRenewalRecovered(_silo.Address);
                     }
                 }
+                catch (SiloDeclaredDeadException exception)
+                {
+                    LogRenewalRefused(_silo.Address, exception.Message);
+                    _fatal.Value.OnFatal(exception.Message);
+                    return;
+                }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
                     if (!_renewalFailing)
@@ -193,6 +209,9 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Silo {SiloAddress} could not renew its IAmAlive lease: {Reason}")]
     private partial void LogRenewalFailed(SiloAddress siloAddress, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Silo {SiloAddress} cannot renew its lease: {Reason}")]
+    private partial void LogRenewalRefused(SiloAddress siloAddress, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {SiloAddress} renews its IAmAlive lease again")]
     private partial void LogRenewalRecovered(SiloAddress siloAddress);

@@ -189,7 +189,7 @@ internal sealed class Connection : IAsyncDisposable
         }
         finally
         {
-            _closing.Dispose();
+            // _closing is not disposed: handlers still running may hold its token.
             _closed.TrySetResult();
         }
     }
@@ -229,10 +229,6 @@ internal sealed class Connection : IAsyncDisposable
             response = await _settings.Handler!.HandleRequestAsync(request, Peer, _closing.Token);
         }
         catch (OperationCanceledException) when (IsClosed)
-        {
-            return;
-        }
-        catch (ObjectDisposedException) when (IsClosed)
         {
             return;
         }

@@ -5,13 +5,16 @@ namespace Failover.Runtime.Messaging;
 internal static partial class MessagingLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening for silos and clients on {EndPoint}")]
-    public static partial void Listening(ILogger logger, string endPoint);
+    public static partial void Listening(ILogger logger, System.Net.EndPoint endPoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Accepting connections on {EndPoint} failed")]
-    public static partial void AcceptFailed(ILogger logger, string endPoint, Exception exception);
+    public static partial void AcceptFailed(ILogger logger, System.Net.EndPoint endPoint, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected connection from {RemoteEndPoint}: {Reason}")]
     public static partial void HandshakeRejected(ILogger logger, string remoteEndPoint, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection from {RemoteEndPoint} ended before its handshake completed: {Reason}")]
+    public static partial void HandshakeAbandoned(ILogger logger, string remoteEndPoint, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection with {Peer} ({RemoteEndPoint}) established")]
     public static partial void ConnectionEstablished(ILogger logger, string peer, string remoteEndPoint);
@@ -26,5 +29,5 @@ internal static partial class MessagingLog
     public static partial void FrameTooLarge(ILogger logger, MessageKind kind, long messageId, string peer, int bytes, int maxFrameBytes);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignoring connection from blocked silo {SiloAddress} ({RemoteEndPoint})")]
-    public static partial void IgnoringBlockedPeer(ILogger logger, string siloAddress, string remoteEndPoint);
+    public static partial void IgnoringBlockedPeer(ILogger logger, Membership.SiloAddress siloAddress, string remoteEndPoint);
 }

@@ -1,9 +1,9 @@
 using Failover.Runtime.Configuration;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Membership.Protocol;
-using static Failover.Runtime.Tests.Membership.MembershipFixtures;
+using static Failover.Runtime.Tests.MembershipProtocol.MembershipFixtures;
 
-namespace Failover.Runtime.Tests.Membership;
+namespace Failover.Runtime.Tests.MembershipProtocol;
 
 public sealed class MembershipDecisionsTests
 {

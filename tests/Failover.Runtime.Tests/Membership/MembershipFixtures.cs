@@ -2,7 +2,7 @@ using Failover.Runtime.Configuration;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Membership.Protocol;
 
-namespace Failover.Runtime.Tests.Membership;
+namespace Failover.Runtime.Tests.MembershipProtocol;
 
 /// <summary>Silos, rows and snapshots for the decision tests; every time is relative to one database instant.</summary>
 internal static class MembershipFixtures

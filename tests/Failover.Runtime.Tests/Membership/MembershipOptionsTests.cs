@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Failover.Runtime.Configuration;
 
-namespace Failover.Runtime.Tests.Membership;
+namespace Failover.Runtime.Tests.MembershipProtocol;
 
 public sealed class MembershipOptionsTests
 {

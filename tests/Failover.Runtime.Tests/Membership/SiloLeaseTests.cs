@@ -1,18 +1,18 @@
 using Failover.Runtime.Membership.Protocol;
 
-namespace Failover.Runtime.Tests.Membership;
+namespace Failover.Runtime.Tests.MembershipProtocol;
 
 public sealed class SiloLeaseTests
 {
     private const long Start = 5_000_000_000_000;
 
     [Theory]
-    // frequency (per second), elapsed in timestamp units, lease ms → valid, remaining ms
+    // frequency (per second), elapsed in timestamp units, lease ms → valid, remaining ms (elapsed rounds down to a tick)
     [InlineData(10_000_000, 0, 1000, true, 1000)]
     [InlineData(10_000_000, 9_999_999, 1000, true, 0.0001)]
     [InlineData(10_000_000, 10_000_000, 1000, false, 0)]
     [InlineData(10_000_000, 10_000_001, 1000, false, 0)]
-    [InlineData(1_000_000_000, 999_999_999, 1000, true, 0.000001)]
+    [InlineData(1_000_000_000, 999_999_999, 1000, true, 0.0001)]
     [InlineData(1_000_000_000, 1_000_000_000, 1000, false, 0)]
     [InlineData(1_000_000_000, 250_000_000, 1000, true, 750)]
     [InlineData(10_000_000, -5_000_000, 1000, true, 1500)]

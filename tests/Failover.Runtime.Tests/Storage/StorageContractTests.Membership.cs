@@ -113,7 +113,20 @@ public abstract partial class StorageContractTests
         Assert.InRange(first, before.DatabaseTime, second);
         Assert.Equal(second, after.Find(Silo(1))!.IAmAliveTime);
         Assert.InRange(after.DatabaseTime, second, DateTime.MaxValue);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => table.UpdateIAmAliveAsync(Silo(9), None));
+        await Assert.ThrowsAsync<SiloDeclaredDeadException>(() => table.UpdateIAmAliveAsync(Silo(9), None));
+    }
+
+    [Fact]
+    public async Task A_Dead_row_is_never_renewed()
+    {
+        var table = await ReadyMembershipAsync();
+        await InsertWithRetryAsync(table, Entry(Silo(1)));
+        await SetStatusWithRetryAsync(table, Silo(1), SiloStatus.Dead);
+        var before = (await table.ReadAllAsync(None)).Find(Silo(1))!;
+
+        await Assert.ThrowsAsync<SiloDeclaredDeadException>(() => table.UpdateIAmAliveAsync(Silo(1), None));
+
+        Assert.Equal(before.IAmAliveTime, (await table.ReadAllAsync(None)).Find(Silo(1))!.IAmAliveTime);
     }
 
     [Fact]

@@ -19,11 +19,12 @@ public static class MembershipDecisions
         ArgumentNullException.ThrowIfNull(probes);
         ArgumentNullException.ThrowIfNull(options);
 
-        var self = snapshot.Find(localSilo);
         if (phase != LocalMembershipPhase.Joined)
         {
             return [];
         }
+
+        var self = snapshot.Find(localSilo);
 
         // Orleans: a silo that reads itself Dead kills itself; it cannot come back under the same generation.
         if (self is null)

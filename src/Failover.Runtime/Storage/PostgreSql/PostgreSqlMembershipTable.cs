@@ -40,7 +40,7 @@ internal sealed class PostgreSqlMembershipTable(PostgreSqlConnections connection
         WHERE {RowKey}
         """;
 
-    private static readonly string IAmAliveSql = $"UPDATE OrleansMembershipTable SET IAmAliveTime = {Now} WHERE {RowKey} RETURNING IAmAliveTime";
+    private static readonly string IAmAliveSql = $"UPDATE OrleansMembershipTable SET IAmAliveTime = {Now} WHERE {RowKey} AND Status <> 6 RETURNING IAmAliveTime";
 
     public Task InitializeAsync(CancellationToken cancellationToken) =>
         connections.RunAsync(
@@ -150,7 +150,7 @@ internal sealed class PostgreSqlMembershipTable(PostgreSqlConnections connection
                 await using var reader = await command.ExecuteReaderAsync(token);
                 return await reader.ReadAsync(token)
                     ? ReadTime(reader, 0)
-                    : throw new InvalidOperationException($"Silo {address} has no row in the membership table of cluster '{clusterId}'.");
+                    : throw new SiloDeclaredDeadException($"Silo {address} is Dead or has no row in the membership table of cluster '{clusterId}': its lease cannot be renewed.");
             },
             cancellationToken);
     }

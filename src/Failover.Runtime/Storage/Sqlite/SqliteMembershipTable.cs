@@ -36,7 +36,7 @@ internal sealed class SqliteMembershipTable(SqliteConnections connections, strin
         WHERE {RowKey}
         """;
 
-    private const string IAmAliveSql = $"UPDATE OrleansMembershipTable SET IAmAliveTime = {Now} WHERE {RowKey} RETURNING IAmAliveTime";
+    private const string IAmAliveSql = $"UPDATE OrleansMembershipTable SET IAmAliveTime = {Now} WHERE {RowKey} AND Status <> 6 RETURNING IAmAliveTime";
 
     public Task InitializeAsync(CancellationToken cancellationToken) =>
         connections.RunAsync(
@@ -146,7 +146,7 @@ internal sealed class SqliteMembershipTable(SqliteConnections connections, strin
                 await using var reader = await command.ExecuteReaderAsync(token);
                 return await reader.ReadAsync(token)
                     ? ReadTime(reader, 0)
-                    : throw new InvalidOperationException($"Silo {address} has no row in the membership table of cluster '{clusterId}'.");
+                    : throw new SiloDeclaredDeadException($"Silo {address} is Dead or has no row in the membership table of cluster '{clusterId}': its lease cannot be renewed.");
             },
             cancellationToken);
     }

@@ -1,0 +1,112 @@
+using Failover.Runtime.Grains;
+using Failover.Runtime.Hosting;
+using Failover.Runtime.Persistence;
+using Microsoft.Extensions.Logging;
+
+namespace Failover.TestHost;
+
+/// <summary>Says which node runs it, and its activation's directory epoch.</summary>
+public interface ILocatorGrain : IGrainWithStringKey
+{
+    Task<string> Where();
+
+    Task<int> Increment();
+
+    Task<int> Get();
+}
+
+public sealed class LedgerState
+{
+    public List<string> Entries { get; set; } = [];
+}
+
+public sealed class LocatorGrain(LocalSilo silo, [PersistentState("count")] IPersistentState<LedgerState> state) : Grain, ILocatorGrain
+{
+    public Task<string> Where() => Task.FromResult(silo.NodeName);
+
+    public async Task<int> Increment()
+    {
+        state.State.Entries.Add(silo.NodeName);
+        await state.WriteStateAsync();
+        return state.State.Entries.Count;
+    }
+
+    public Task<int> Get() => Task.FromResult(state.State.Entries.Count);
+}
+
+/// <summary>Writes its state on a timer: the writer a paused silo still tries to be after it resumes.</summary>
+public interface ILedgerGrain : IGrainWithStringKey
+{
+    Task StartWriting(TimeSpan period);
+
+    Task<IReadOnlyList<string>> Read();
+}
+
+public sealed partial class LedgerGrain(LocalSilo silo, [PersistentState("ledger")] IPersistentState<LedgerState> ledger, ILogger<LedgerGrain> logger)
+    : Grain, ILedgerGrain, IRemindable
+{
+    private IGrainTimer? _timer;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A reminder brings the ledger back after fail-over, so writing resumes wherever it lands.
+        if (await GetReminder("resume") is not null)
+        {
+            StartTimer(TimeSpan.FromMilliseconds(50));
+        }
+    }
+
+    public async Task StartWriting(TimeSpan period)
+    {
+        StartTimer(period);
+        await RegisterOrUpdateReminder("resume", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    public Task<IReadOnlyList<string>> Read() => Task.FromResult<IReadOnlyList<string>>([.. ledger.State.Entries]);
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
+
+    private void StartTimer(TimeSpan period)
+    {
+        _timer?.Dispose();
+        _timer = RegisterGrainTimer(WriteAsync, period, period);
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        ledger.State.Entries.Add($"{silo.NodeName}:{silo.Address.Generation}:{ledger.State.Entries.Count + 1}");
+        try
+        {
+            await ledger.WriteStateAsync(cancellationToken);
+        }
+        catch (ActivationFencedException exception)
+        {
+            LogFenced(exception.Message);
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "LEDGER WRITE REJECTED: {Reason}")]
+    private partial void LogFenced(string reason);
+}
+
+/// <summary>Records on which node each reminder tick arrived.</summary>
+public interface IPulseGrain : IGrainWithStringKey
+{
+    Task Start(TimeSpan period);
+
+    Task<IReadOnlyList<string>> Ticks();
+}
+
+public sealed class PulseGrain(LocalSilo silo, [PersistentState("pulse")] IPersistentState<LedgerState> ticks) : Grain, IPulseGrain, IRemindable
+{
+    public async Task Start(TimeSpan period) => await RegisterOrUpdateReminder("pulse", TimeSpan.Zero, period);
+
+    public Task<IReadOnlyList<string>> Ticks() => Task.FromResult<IReadOnlyList<string>>([.. ticks.State.Entries]);
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        ticks.State.Entries.Add($"{silo.NodeName}:{status.MissedTicks}");
+        await ticks.WriteStateAsync();
+    }
+}
