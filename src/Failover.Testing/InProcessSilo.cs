@@ -21,6 +21,7 @@ public sealed class InProcessSilo
         Name = name;
         Port = port;
         Host = host;
+        Address = host.Services.GetRequiredService<LocalSilo>().Address;
     }
 
     public string Name { get; }
@@ -33,7 +34,8 @@ public sealed class InProcessSilo
 
     public IGrainFactory GrainFactory => Services.GetRequiredService<IGrainFactory>();
 
-    public SiloAddress Address => Services.GetRequiredService<LocalSilo>().Address;
+    /// <summary>This incarnation's address, fixed once the silo joined (kept after it stopped).</summary>
+    public SiloAddress Address { get; }
 
     internal IHost Host { get; }
 

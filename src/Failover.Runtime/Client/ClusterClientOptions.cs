@@ -23,5 +23,5 @@ public sealed class ClusterClientOptions
     /// <summary>How arguments and results are serialized; must match the silos' (System.Text.Json web defaults).</summary>
     public JsonSerializerOptions SerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
 
-    public string ClientId { get; set; } = $"client-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48];
+    public string ClientId { get; set; } = $"client-{Environment.ProcessId}-{Guid.NewGuid():N}";
 }

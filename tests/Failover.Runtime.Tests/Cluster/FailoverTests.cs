@@ -1,0 +1,105 @@
+using Failover.Runtime.Grains;
+using Failover.Runtime.Membership;
+using Failover.Runtime.Tests.Grains;
+using Failover.Runtime.Tests.Infrastructure;
+using Failover.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Failover.Runtime.Tests.Cluster;
+
+public sealed class FailoverTests : ClusterTestBase
+{
+    [Fact]
+    public async Task A_killed_silo_is_declared_Dead_and_its_grains_come_back_on_a_survivor_with_state_and_a_higher_epoch()
+    {
+        var silos = await StartSilosAsync("a", "b", "c");
+        var before = await silos[1].GrainFactory.GetGrain<IWhereGrain>("w").Touch();
+        await silos[1].GrainFactory.GetGrain<IWhereGrain>("w").Touch();
+        Assert.Equal("b", before.Node);
+
+        await Cluster.KillSiloAsync(silos[1]);
+        await WaitUntilDeadAsync(silos[1].Address);
+
+        var after = await CallUntilAnsweredAsync(() => silos[0].GrainFactory.GetGrain<IWhereGrain>("w").Touch());
+        Assert.NotEqual("b", after.Node);
+        Assert.Equal(3, after.Count);
+        Assert.True(after.Epoch > before.Epoch, $"epoch {after.Epoch} should be above {before.Epoch}");
+    }
+
+    [Fact]
+    public async Task In_a_two_silo_cluster_the_survivor_declares_a_killed_silo_Dead_alone()
+    {
+        var silos = await StartSilosAsync("a", "b");
+
+        await Cluster.KillSiloAsync(silos[1]);
+
+        await WaitUntilDeadAsync(silos[1].Address);
+        Assert.Equal(SiloStatus.Active, (await ReadMembershipAsync()).Find(silos[0].Address)!.Status);
+    }
+
+    [Fact]
+    public async Task A_gracefully_stopped_silo_is_Dead_and_its_grains_activate_elsewhere_at_once()
+    {
+        var silos = await StartSilosAsync("a", "b");
+        await silos[1].GrainFactory.GetGrain<IWhereGrain>("g").Touch();
+
+        await Cluster.StopSiloAsync(silos[1]);
+
+        Assert.Equal(SiloStatus.Dead, (await ReadMembershipAsync()).Find(silos[1].Address)!.Status);
+        var after = await silos[0].GrainFactory.GetGrain<IWhereGrain>("g").Touch();
+        Assert.Equal(new Placement("a", after.Epoch, 2), after);
+    }
+
+    [Fact]
+    public async Task Reminders_of_a_killed_silo_keep_firing_on_a_survivor()
+    {
+        var silos = await StartSilosAsync("a", "b", "c");
+        var key = Guid.NewGuid().ToString("N");
+        foreach (var silo in silos)
+        {
+            // Reminders for several grains, so each silo's ring range is likely to hold some.
+            for (var i = 0; i < 6; i++)
+            {
+                await silo.GrainFactory.GetGrain<IReminderGrain>($"{key}-{silo.Name}-{i}").Register("r", TimeSpan.Zero, TimeSpan.FromMilliseconds(200));
+            }
+        }
+
+        await Cluster.KillSiloAsync(silos[2]);
+        await WaitUntilDeadAsync(silos[2].Address);
+        var survivors = silos.Take(2).Select(s => s.Services.GetRequiredService<GrainEventLog>()).ToList();
+        var grains = silos.SelectMany(s => Enumerable.Range(0, 6).Select(i => $"{key}-{s.Name}-{i}")).ToList();
+        var countsAtDeath = grains.ToDictionary(g => g, g => survivors.Sum(e => e.Count($"tick:{g}:r")));
+
+        await Eventually.True(
+            () => grains.All(g => survivors.Sum(e => e.Count($"tick:{g}:r")) >= countsAtDeath[g] + 2),
+            "every grain's reminder ticked twice more on the survivors");
+    }
+
+    [Fact]
+    public async Task A_call_pending_on_a_silo_that_is_declared_Dead_fails_with_SiloUnavailable()
+    {
+        var silos = await StartSilosAsync("a", "b");
+        await silos[1].GrainFactory.GetGrain<IGateGrain>("pending").Open();
+        var pending = silos[0].GrainFactory.GetGrain<IGateGrain>("pending").WaitForOpen();
+
+        await Cluster.KillSiloAsync(silos[1]);
+
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => pending);
+    }
+
+    private static async Task<T> CallUntilAnsweredAsync<T>(Func<Task<T>> call)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (SiloUnavailableException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+}
