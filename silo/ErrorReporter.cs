@@ -11,6 +11,7 @@ internal static class ErrorReporter
     public const int UsageExitCode = 2;
     public const int FailureExitCode = 1;
 
+    /// <param name="port">The port the failing bind was for, named in the message.</param>
     public static int Report(Exception exception, int port)
     {
         var (message, exitCode) = Describe(exception, port);
@@ -28,6 +29,7 @@ internal static class ErrorReporter
         DatabaseUnavailableException unavailable => (unavailable.Message, FailureExitCode),
         SchemaVersionException schema => (schema.Message, FailureExitCode),
         SiloDeclaredDeadException dead => (dead.Message, FailureExitCode),
+        Microsoft.AspNetCore.Connections.AddressInUseException => ($"port {port} is already in use", FailureExitCode),
         IOException io when FindSocketError(io) is SocketError.AddressAlreadyInUse => ($"port {port} is already in use", FailureExitCode),
         IOException io when FindSocketError(io) is SocketError.AddressNotAvailable => ($"cannot listen on the configured host address: {io.Message}", FailureExitCode),
         AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0], port),

@@ -26,19 +26,7 @@ try
 {
     var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
     SiloConfiguration.Apply(builder.Configuration, commandLine);
-    builder.Logging.ClearProviders();
-    builder.Logging.AddSimpleConsole(options =>
-    {
-        options.SingleLine = true;
-        options.TimestampFormat = "HH:mm:ss.fff ";
-        options.UseUtcTimestamp = true;
-        options.ColorBehavior = LoggerColorBehavior.Disabled;
-    });
-    builder.Logging.SetMinimumLevel(LogLevel.Information);
-    builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-    // Start-up failures are reported as one line by ErrorReporter; the host's own stack trace would only bury it.
-    builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
-    builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+    ConfigureLogging(builder.Logging);
 
     if (commandLine.Verb == SiloVerb.InitDb)
     {
@@ -47,28 +35,48 @@ try
 
     builder.Services.AddFailoverSilo(builder.Configuration);
     port = builder.Configuration.GetValue("Port", 11111);
+    var httpPort = builder.Configuration.GetValue("HttpPort", 0);
     var host = builder.Configuration.GetValue("Host", "127.0.0.1")!;
     builder.WebHost.ConfigureKestrel(kestrel =>
     {
-        if (IPAddress.TryParse(host, out var address))
+        // The silo port speaks the silo protocol (the runtime binds it); HTTP is only there when asked for.
+        if (httpPort > 0)
         {
-            kestrel.Listen(address, port);
-        }
-        else
-        {
-            kestrel.ListenAnyIP(port);
+            kestrel.Listen(IPAddress.TryParse(host, out var address) ? address : IPAddress.Any, httpPort);
         }
     });
+    if (httpPort == 0)
+    {
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, NoHttpServer>();
+    }
 
     await using var app = builder.Build();
     SiloEndpoints.Map(app);
     await app.StartAsync();
     await app.WaitForShutdownAsync();
-    return 0;
+    return Environment.ExitCode;
 }
 catch (Exception exception)
 {
     return ErrorReporter.Report(exception, port);
+}
+
+static void ConfigureLogging(ILoggingBuilder logging)
+{
+    logging.ClearProviders();
+    logging.AddSimpleConsole(options =>
+    {
+        options.SingleLine = true;
+        options.TimestampFormat = "HH:mm:ss.fff ";
+        options.UseUtcTimestamp = true;
+        options.ColorBehavior = LoggerColorBehavior.Disabled;
+    });
+    logging.SetMinimumLevel(LogLevel.Information);
+    logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+    // Start-up failures are reported as one line by ErrorReporter; the host's own stack trace would only bury it.
+    logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+    logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 }
 
 static async Task<int> InitDatabaseAsync(IConfiguration configuration)

@@ -16,7 +16,7 @@ internal enum SiloVerb
 internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string, string> Settings, string? ConfigFile)
 {
     public const string Usage = """
-        usage: silo [run] --node NAME [--port N] [--host ADDRESS] [--database DB] [--cluster-id ID] [--service-id ID] [--config FILE]
+        usage: silo [run] --node NAME [--port N] [--http-port N] [--host ADDRESS] [--database DB] [--cluster-id ID] [--service-id ID] [--config FILE]
                silo init-db [--database DB] [--config FILE]
           DB is sqlite:PATH (default sqlite:./data/cluster.db) or postgres:CONNECTION_STRING
         """;
@@ -25,6 +25,7 @@ internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string
     {
         ["--node"] = "Node",
         ["--port"] = "Port",
+        ["--http-port"] = "HttpPort",
         ["--host"] = "Host",
         ["--database"] = "Database",
         ["--cluster-id"] = "ClusterId",
@@ -78,9 +79,9 @@ internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string
                 continue;
             }
 
-            if (name == "--port")
+            if (name is "--port" or "--http-port")
             {
-                ValidatePort(value);
+                ValidatePort(name, value);
             }
 
             settings[s_optionKeys[name]] = value;
@@ -100,11 +101,11 @@ internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string
         return equals < 0 ? (argument, null) : (argument[..equals], argument[(equals + 1)..]);
     }
 
-    private static void ValidatePort(string value)
+    private static void ValidatePort(string option, string value)
     {
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
-            throw new UsageException($"--port must be an integer from 1 to 65535 (got '{value}')");
+            throw new UsageException($"{option} must be an integer from 1 to 65535 (got '{value}')");
         }
     }
 }

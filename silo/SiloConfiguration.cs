@@ -13,8 +13,8 @@ internal static class SiloConfiguration
 
     private static readonly HashSet<string> s_knownTopLevelKeys = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Node", "Host", "Port", "Database", "ClusterId", "ServiceId",
-        "Membership", "Grains", "Reminders", "Logging", "ManagedAgents", "FailoverAgents",
+        "Node", "Host", "Port", "HttpPort", "Database", "ClusterId", "ServiceId",
+        "Membership", "Grains", "Reminders", "Messaging", "Logging", "ManagedAgents", "FailoverAgents",
     };
 
     public static void Apply(IConfigurationBuilder configuration, SiloCommandLine commandLine)
