@@ -1,6 +1,7 @@
 using System.Globalization;
 using Failover.Runtime.Client;
 using Failover.Runtime.Hosting;
+using Failover.Runtime.Messaging;
 using Failover.Runtime.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -81,6 +82,14 @@ public sealed class TestCluster(TestClusterOptions options) : IAsyncDisposable
         return await StartSiloAsync(silo.Name, silo.Port);
     }
 
+    /// <summary>
+    /// Cuts the network between two silos both ways (they still reach the database), as a partition between their
+    /// hosts would: messages and probes are black-holed, not refused.
+    /// </summary>
+    public void Partition(InProcessSilo a, InProcessSilo b) => SetBlocked(a, b, blocked: true);
+
+    public void Heal(InProcessSilo a, InProcessSilo b) => SetBlocked(a, b, blocked: false);
+
     /// <summary>A client connected to the cluster's gateways through the membership table.</summary>
     public async Task<ClusterClient> ConnectClientAsync()
     {
@@ -103,6 +112,27 @@ public sealed class TestCluster(TestClusterOptions options) : IAsyncDisposable
         foreach (var silo in _silos.Where(s => s.State == InProcessSiloState.Running).Reverse().ToList())
         {
             await StopSiloAsync(silo);
+        }
+    }
+
+    private static void SetBlocked(InProcessSilo a, InProcessSilo b, bool blocked)
+    {
+        foreach (var (from, to) in new[] { (a, b), (b, a) })
+        {
+            if (from.State != InProcessSiloState.Running)
+            {
+                continue;
+            }
+
+            var transport = from.Services.GetRequiredService<SiloTransport>();
+            if (blocked)
+            {
+                transport.BlockPeer(to.Address.Endpoint);
+            }
+            else
+            {
+                transport.UnblockPeer(to.Address.Endpoint);
+            }
         }
     }
 

@@ -22,6 +22,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     private CancellationTokenSource? _renewalStop;
     private Task? _renewalLoop;
     private long _lastRenewalStartTimestamp;
+    private long _leaseHeldSinceTimestamp;
     private bool _renewalFailing;
     private TaskCompletionSource _nextRenewal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -46,6 +47,9 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     /// <summary>Monotonic timestamp of the start of the last renewal that succeeded (the lease is measured from it).</summary>
     public long LastRenewalStartTimestamp => Interlocked.Read(ref _lastRenewalStartTimestamp);
 
+    /// <summary>Monotonic timestamp since which the lease has been renewed without a lapse of LeaseTimeout.</summary>
+    public long LeaseHeldSinceTimestamp => Interlocked.Read(ref _leaseHeldSinceTimestamp);
+
     /// <summary>Completes at the next successful lease renewal.</summary>
     public Task NextRenewal => Volatile.Read(ref _nextRenewal).Task;
 
@@ -55,6 +59,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         await _table.InitializeAsync(cancellationToken);
         await DeclareOlderGenerationsDeadAsync(cancellationToken);
         Interlocked.Exchange(ref _lastRenewalStartTimestamp, _timeProvider.GetTimestamp());
+        Interlocked.Exchange(ref _leaseHeldSinceTimestamp, LastRenewalStartTimestamp);
         await WriteStatusAsync(SiloStatus.Joining, cancellationToken);
         _renewalStop = new CancellationTokenSource();
         _renewalLoop = RenewLoopAsync(_renewalStop.Token);
@@ -172,7 +177,13 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
                 try
                 {
                     await _table.UpdateIAmAliveAsync(_silo.Address, cancellationToken);
-                    Interlocked.Exchange(ref _lastRenewalStartTimestamp, started);
+                    var previous = Interlocked.Exchange(ref _lastRenewalStartTimestamp, started);
+                    if (_timeProvider.GetElapsedTime(previous, started) >= _options.LeaseTimeout)
+                    {
+                        // The lease had lapsed: it is held again from now on.
+                        Interlocked.Exchange(ref _leaseHeldSinceTimestamp, started);
+                    }
+
                     Interlocked.Exchange(ref _nextRenewal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                     if (_renewalFailing)
                     {

@@ -33,6 +33,18 @@ public sealed class MembershipDecisionsTests
         }
     }
 
+    [Fact]
+    public void Leases_are_not_judged_until_this_silo_has_held_its_own_for_DeathTimeout_but_probes_still_count()
+    {
+        // Right after a database outage every row looks stale; the first silo back must not declare the others dead.
+        var snapshot = Snapshot(Row(Me), Row(A, aliveSecondsAgo: 60), Row(B));
+
+        var commands = MembershipDecisions.Decide(snapshot, Me, LocalMembershipPhase.Joined, Probes((B, 1, true)), new MembershipOptions(), judgeLeases: false);
+
+        Assert.DoesNotContain(commands, c => c is DeclareDead { Cause: DeathCause.LeaseExpired });
+        Assert.Contains(commands, c => c is DeclareDead { Silo: var silo } && silo == B || c is AddSuspicion { Silo: var suspect } && suspect == B);
+    }
+
     [Theory]
     [InlineData(SiloStatus.Created)]
     [InlineData(SiloStatus.Joining)]

@@ -78,7 +78,24 @@ internal sealed class ProtocolHarness : IAsyncDisposable
         var harness = new ProtocolHarness(file, database, options ?? new MembershipOptions(), wrapLoopTable);
         await harness.Agent.JoinAsync(None);
         await harness.Agent.BecomeActiveAsync(None);
+        await harness.SettleAsync();
         return harness;
+    }
+
+    /// <summary>
+    /// Runs like a silo in steady state for DeathTimeout: the clock moves in renewal periods, each renewal lands, a
+    /// round runs. Only then does the loop judge other silos' leases (it must have held its own that long).
+    /// </summary>
+    private async Task SettleAsync()
+    {
+        await RoundAsync();
+        for (var held = TimeSpan.Zero; held <= Options.DeathTimeout; held += Options.IAmAlivePeriod)
+        {
+            var renewed = Agent.NextRenewal;
+            Time.Advance(Options.IAmAlivePeriod);
+            await renewed.WaitAsync(TimeSpan.FromSeconds(30));
+            await RoundAsync();
+        }
     }
 
     public static SiloAddress Peer(int n) => new($"10.0.0.{n}", 11111, 1);

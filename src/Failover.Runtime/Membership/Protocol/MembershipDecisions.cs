@@ -13,7 +13,8 @@ public static class MembershipDecisions
         SiloAddress localSilo,
         LocalMembershipPhase phase,
         IReadOnlyDictionary<SiloAddress, ProbeRecord> probes,
-        MembershipOptions options)
+        MembershipOptions options,
+        bool judgeLeases = true)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(probes);
@@ -52,8 +53,10 @@ public static class MembershipDecisions
                 continue;
             }
 
+            // judgeLeases is false until this silo's own lease has been valid for DeathTimeout: right after an outage
+            // of the database nobody could renew, and the first silo back must not declare the others dead for it.
             var age = snapshot.DatabaseTime - peer.IAmAliveTime;
-            if (age > options.DeathTimeout)
+            if (judgeLeases && age > options.DeathTimeout)
             {
                 commands.Add(new DeclareDead(
                     peer.Address,

@@ -107,7 +107,7 @@ internal sealed partial class MembershipProtocolLoop : IAsyncDisposable
             _probes.Clear();
         }
 
-        var commands = MembershipDecisions.Decide(snapshot, self, phase, _probes, _options);
+        var commands = MembershipDecisions.Decide(snapshot, self, phase, _probes, _options, judgeLeases: OwnLeaseHeldFor() >= _options.DeathTimeout);
         if (commands.OfType<ExitSelf>().FirstOrDefault() is { } exit)
         {
             Exit(self, exit.Reason);
@@ -176,6 +176,10 @@ internal sealed partial class MembershipProtocolLoop : IAsyncDisposable
             _publishGate.Release();
         }
     }
+
+    /// <summary>How long this silo's lease has been valid without a lapse (zero while it is not valid).</summary>
+    private TimeSpan OwnLeaseHeldFor() =>
+        LeaseIsValid() ? _timeProvider.GetElapsedTime(_agent.LeaseHeldSinceTimestamp) : TimeSpan.Zero;
 
     private bool LeaseIsValid()
     {
