@@ -138,9 +138,14 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker, IMessageHandl
         {
             return NotOwner(target, exception.Owner);
         }
-        catch (SiloUnavailableException exception) when (from.Role == HandshakeRole.Silo)
+        catch (SiloUnavailableException exception)
         {
             return new Message { Kind = MessageKind.Response, Status = ResponseStatus.SiloUnavailable, ExceptionMessage = exception.Message };
+        }
+        catch (OperationCanceledException) when (_catalog.ShutdownToken.IsCancellationRequested)
+        {
+            // The call was cut short because this silo is stopping: for the caller that is an unavailable silo.
+            return new Message { Kind = MessageKind.Response, Status = ResponseStatus.SiloUnavailable, ExceptionMessage = $"silo {_silo.Address} is stopping" };
         }
         catch (Exception exception)
         {
