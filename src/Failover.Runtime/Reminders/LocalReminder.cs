@@ -19,7 +19,9 @@ internal sealed partial class LocalReminder : IDisposable
     private long _nextIndex;
     private volatile bool _disposed;
 
-    public LocalReminder(ReminderService service, ReminderEntry entry, ILogger logger)
+    /// <param name="lastDeliveredTick">The last tick that reached the grain, on whichever silo: ticks after it and before
+    /// this silo's first delivery count as missed.</param>
+    public LocalReminder(ReminderService service, ReminderEntry entry, DateTime? lastDeliveredTick, ILogger logger)
     {
         _service = service;
         Entry = entry;
@@ -30,6 +32,11 @@ internal sealed partial class LocalReminder : IDisposable
         // fail-over fires immediately instead of waiting a whole period.
         _nextIndex = Math.Max(0, _schedule.LastDueIndex(Now));
         _firstIndex = _nextIndex;
+        if (lastDeliveredTick is { } last && last >= entry.StartTime)
+        {
+            _lastDeliveredIndex = _schedule.LastDueIndex(last);
+        }
+
         ScheduleNext();
     }
 
@@ -76,13 +83,14 @@ internal sealed partial class LocalReminder : IDisposable
         try
         {
             await _service.DeliverAsync(Entry, status);
+            _lastDeliveredIndex = index;
+            await _service.RecordDeliveredAsync(Entry, status.CurrentTickTime);
         }
         catch (Exception exception) when (!_disposed)
         {
             LogDeliveryFailed(Entry.GrainId, Entry.ReminderName, exception);
         }
 
-        _lastDeliveredIndex = index;
         _nextIndex = index + 1;
         ScheduleNext();
     }

@@ -110,7 +110,7 @@ internal sealed partial class ReminderService : IAsyncDisposable
                 seen.Add((row.GrainId, row.ReminderName));
                 if (!_local.TryGetValue((row.GrainId, row.ReminderName), out var existing) || existing.Entry.Version != row.Version)
                 {
-                    Schedule(row);
+                    Schedule(row, await _table.ReadLastDeliveredTickAsync(row.GrainId, row.ReminderName, cancellationToken));
                 }
             }
 
@@ -127,6 +127,12 @@ internal sealed partial class ReminderService : IAsyncDisposable
             _refreshGate.Release();
         }
     }
+
+    internal Task RecordDeliveredAsync(ReminderEntry entry, DateTime tickTime) =>
+        _table.RecordDeliveredTickAsync(entry.GrainId, entry.ReminderName, tickTime, _catalog.ShutdownToken);
+
+    private static DateTime TruncateToMilliseconds(DateTime time) =>
+        new(time.Ticks - (time.Ticks % TimeSpan.TicksPerMillisecond), time.Kind);
 
     private void OnMembershipChanged(MembershipSnapshot snapshot) => _ = RefreshAfterMembershipChangeAsync();
 
@@ -168,13 +174,14 @@ internal sealed partial class ReminderService : IAsyncDisposable
         {
             GrainId = activation.GrainId,
             ReminderName = reminderName,
-            StartTime = TimeProvider.GetUtcNow().UtcDateTime + dueTime,
+            // Whole milliseconds, as the table stores it: every silo must compute the same tick times.
+            StartTime = TruncateToMilliseconds(TimeProvider.GetUtcNow().UtcDateTime + dueTime),
             Period = period,
         };
         var version = await _table.UpsertRowAsync(entry, _catalog.ShutdownToken);
         if (MyRange() is { } range && ReminderRing.Contains(range.Begin, range.End, entry.GrainHash))
         {
-            Schedule(entry with { Version = version });
+            Schedule(entry with { Version = version }, lastDeliveredTick: null);
         }
 
         return new GrainReminder(reminderName);
@@ -214,7 +221,7 @@ internal sealed partial class ReminderService : IAsyncDisposable
         return active.Count == 0 && _view.Current.Entries.Count == 0 ? (0, 0) : ReminderRing.RangeOf(_catalog.SiloAddress, active);
     }
 
-    private void Schedule(ReminderEntry entry)
+    private void Schedule(ReminderEntry entry, DateTime? lastDeliveredTick)
     {
         GrainClass grainClass;
         try
@@ -233,7 +240,7 @@ internal sealed partial class ReminderService : IAsyncDisposable
             return;
         }
 
-        var reminder = new LocalReminder(this, entry, _logger);
+        var reminder = new LocalReminder(this, entry, lastDeliveredTick, _logger);
         _local.AddOrUpdate((entry.GrainId, entry.ReminderName), reminder, (_, old) =>
         {
             old.Dispose();

@@ -29,6 +29,26 @@ public abstract partial class StorageContractTests
     }
 
     [Fact]
+    public async Task The_last_delivered_tick_never_moves_back_and_goes_with_its_reminder()
+    {
+        await Database.ApplySchemaAsync(None);
+        var reminders = Database.CreateReminderTable(ServiceId);
+        var grain = Grain("a");
+        var version = await reminders.UpsertRowAsync(
+            new ReminderEntry { GrainId = grain, ReminderName = "tick", StartTime = ReminderStart, Period = TimeSpan.FromSeconds(1) }, None);
+        Assert.Null(await reminders.ReadLastDeliveredTickAsync(grain, "tick", None));
+
+        await reminders.RecordDeliveredTickAsync(grain, "tick", ReminderStart.AddSeconds(5), None);
+        await reminders.RecordDeliveredTickAsync(grain, "tick", ReminderStart.AddSeconds(3), None);
+        await Database.CreateReminderTable(ServiceId + "-other").RecordDeliveredTickAsync(grain, "tick", ReminderStart.AddSeconds(9), None);
+
+        Assert.Equal(ReminderStart.AddSeconds(5), await reminders.ReadLastDeliveredTickAsync(grain, "tick", None));
+        Assert.Equal(DateTimeKind.Utc, (await reminders.ReadLastDeliveredTickAsync(grain, "tick", None))!.Value.Kind);
+        Assert.True(await reminders.RemoveRowAsync(grain, "tick", version, None));
+        Assert.Null(await reminders.ReadLastDeliveredTickAsync(grain, "tick", None));
+    }
+
+    [Fact]
     public async Task Reminder_remove_needs_the_current_version()
     {
         await Database.ApplySchemaAsync(None);

@@ -25,6 +25,20 @@ internal sealed class SqliteReminderTable(SqliteConnections connections, string 
         RETURNING Version
         """;
 
+    private const string RecordTickSql = """
+        INSERT INTO FailoverReminderTicks (ServiceId, GrainId, ReminderName, LastTickTime)
+        VALUES (@ServiceId, @GrainId, @ReminderName, @TickTime)
+        ON CONFLICT (ServiceId, GrainId, ReminderName) DO UPDATE
+        SET LastTickTime = MAX(FailoverReminderTicks.LastTickTime, excluded.LastTickTime)
+        """;
+
+    private const string DeleteTicksSql =
+        "DELETE FROM FailoverReminderTicks WHERE ServiceId = @ServiceId AND GrainId = @GrainId AND ReminderName = @ReminderName";
+
+    private const string LastTickSql = """
+        SELECT LastTickTime FROM FailoverReminderTicks WHERE ServiceId = @ServiceId AND GrainId = @GrainId AND ReminderName = @ReminderName
+        """;
+
     private const string DeleteSql = """
         DELETE FROM OrleansRemindersTable
         WHERE ServiceId = @ServiceId AND GrainId = @GrainId AND ReminderName = @ReminderName AND Version = @Version
@@ -97,6 +111,40 @@ internal sealed class SqliteReminderTable(SqliteConnections connections, string 
             cancellationToken);
     }
 
+    public Task RecordDeliveredTickAsync(GrainId grainId, string reminderName, DateTime tickTime, CancellationToken cancellationToken)
+    {
+        var grain = ColumnLimits.Grain(grainId);
+        ColumnLimits.Check(reminderName, ColumnLimits.Name, "reminder name");
+        return connections.RunAsync(
+            async (connection, token) =>
+            {
+                await using var command = Create(connection, RecordTickSql)
+                    .With("ServiceId", serviceId)
+                    .With("GrainId", grain)
+                    .With("ReminderName", reminderName)
+                    .WithTimestamp("TickTime", tickTime);
+                return await command.ExecuteNonQueryAsync(token);
+            },
+            cancellationToken);
+    }
+
+    public Task<DateTime?> ReadLastDeliveredTickAsync(GrainId grainId, string reminderName, CancellationToken cancellationToken)
+    {
+        var grain = ColumnLimits.Grain(grainId);
+        ColumnLimits.Check(reminderName, ColumnLimits.Name, "reminder name");
+        return connections.RunAsync(
+            async (connection, token) =>
+            {
+                await using var command = Create(connection, LastTickSql)
+                    .With("ServiceId", serviceId)
+                    .With("GrainId", grain)
+                    .With("ReminderName", reminderName);
+                await using var reader = await command.ExecuteReaderAsync(token);
+                return await reader.ReadAsync(token) ? ReadTime(reader, 0) : (DateTime?)null;
+            },
+            cancellationToken);
+    }
+
     public Task<bool> RemoveRowAsync(GrainId grainId, string reminderName, long version, CancellationToken cancellationToken)
     {
         var grain = ColumnLimits.Grain(grainId);
@@ -109,7 +157,17 @@ internal sealed class SqliteReminderTable(SqliteConnections connections, string 
                     .With("GrainId", grain)
                     .With("ReminderName", reminderName)
                     .With("Version", version);
-                return await command.ExecuteNonQueryAsync(token) > 0;
+                if (await command.ExecuteNonQueryAsync(token) == 0)
+                {
+                    return false;
+                }
+
+                await using var ticks = Create(connection, DeleteTicksSql)
+                    .With("ServiceId", serviceId)
+                    .With("GrainId", grain)
+                    .With("ReminderName", reminderName);
+                await ticks.ExecuteNonQueryAsync(token);
+                return true;
             },
             cancellationToken);
     }
