@@ -1,4 +1,5 @@
 using Failover.Runtime.Configuration;
+using Failover.Runtime.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Failover.Runtime.Activation;
@@ -6,44 +7,15 @@ namespace Failover.Runtime.Activation;
 /// <summary>Every CollectionQuantum, asks the catalog to deactivate activations idle for longer than CollectionAge.</summary>
 internal sealed class ActivationCollector(Catalog catalog, IOptions<GrainOptions> options, TimeProvider timeProvider) : IAsyncDisposable
 {
-    private CancellationTokenSource? _stop;
-    private Task? _loop;
-
-    public void Start()
+    private readonly BackgroundLoop _loop = new(options.Value.CollectionQuantum, timeProvider, _ =>
     {
-        _stop = new CancellationTokenSource();
-        _loop = RunAsync(_stop.Token);
-    }
+        catalog.CollectIdleActivations();
+        return Task.FromResult(true);
+    });
 
-    public async Task StopAsync()
-    {
-        if (_stop is null)
-        {
-            return;
-        }
+    public void Start() => _loop.Start();
 
-        await _stop.CancelAsync();
-        await _loop!;
-    }
+    public Task StopAsync() => _loop.StopAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        _stop?.Dispose();
-    }
-
-    private async Task RunAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CollectionQuantum, timeProvider);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                catalog.CollectIdleActivations();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 }

@@ -6,6 +6,7 @@ using Failover.Runtime.Grains;
 using Failover.Runtime.Hosting;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Messaging;
+using Failover.Runtime.Reminders;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker, IMessageHandl
     private readonly GrainMethodRegistry _methods;
     private readonly CallSerializer _serializer;
     private readonly Lazy<SiloTransport> _transport;
+    private readonly Lazy<ReminderService> _reminders;
     private readonly GrainOptions _options;
     private readonly ILogger<GrainCallRouter> _logger;
 
@@ -54,6 +56,7 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker, IMessageHandl
         _options = options.Value;
         _serializer = new CallSerializer(_options.StateSerializerOptions);
         _transport = new Lazy<SiloTransport>(services.GetRequiredService<SiloTransport>);
+        _reminders = new Lazy<ReminderService>(services.GetRequiredService<ReminderService>);
         _logger = logger;
     }
 
@@ -100,6 +103,12 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker, IMessageHandl
 
     public async ValueTask<Message> HandleRequestAsync(Message request, RemotePeer from, CancellationToken cancellationToken)
     {
+        if (request.Method == ReminderRefreshNotice.Method && from.Role == HandshakeRole.Silo)
+        {
+            _reminders.Value.RefreshSoon();
+            return Ok(null);
+        }
+
         if (request.Method is null || _methods.Find(request.Method) is not { } method)
         {
             return Rejected($"unknown method '{request.Method}'");

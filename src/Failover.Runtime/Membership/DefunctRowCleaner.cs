@@ -1,4 +1,5 @@
 using Failover.Runtime.Configuration;
+using Failover.Runtime.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,33 +18,19 @@ internal sealed partial class DefunctRowCleaner(
     // Often enough that rows go soon after they reach the age; rarely enough to cost nothing.
     private static readonly TimeSpan s_longestPeriod = TimeSpan.FromHours(1);
 
-    private CancellationTokenSource? _stop;
-    private Task? _loop;
+    private BackgroundLoop? _loop;
 
     public TimeSpan Period => options.Value.DefunctRowAge / 2 < s_longestPeriod ? options.Value.DefunctRowAge / 2 : s_longestPeriod;
 
     public void Start()
     {
-        _stop = new CancellationTokenSource();
-        _loop = RunAsync(_stop.Token);
+        _loop = new BackgroundLoop(Period, timeProvider, BackgroundLoop.Always(CleanLoggingFailuresAsync), runAtStart: true);
+        _loop.Start();
     }
 
-    public async Task StopAsync()
-    {
-        if (_stop is null)
-        {
-            return;
-        }
+    public Task StopAsync() => _loop?.StopAsync() ?? Task.CompletedTask;
 
-        await _stop.CancelAsync();
-        await _loop!;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        _stop?.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loop?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     /// <summary>One pass: the cut-off is taken on the database clock, like every lease time.</summary>
     public async Task<int> CleanOnceAsync(CancellationToken cancellationToken)
@@ -58,26 +45,15 @@ internal sealed partial class DefunctRowCleaner(
         return deleted;
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    private async Task CleanLoggingFailuresAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Period, timeProvider);
         try
         {
-            do
-            {
-                try
-                {
-                    await CleanOnceAsync(cancellationToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    LogFailed(exception.Message);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(cancellationToken));
+            await CleanOnceAsync(cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
+            LogFailed(exception.Message);
         }
     }
 

@@ -19,8 +19,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     private readonly MembershipOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<MembershipAgent> _logger;
-    private CancellationTokenSource? _renewalStop;
-    private Task? _renewalLoop;
+    private BackgroundLoop? _renewals;
     private long _lastRenewalStartTimestamp;
     private long _leaseHeldSinceTimestamp;
     private bool _renewalFailing;
@@ -61,8 +60,8 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         Interlocked.Exchange(ref _lastRenewalStartTimestamp, _timeProvider.GetTimestamp());
         Interlocked.Exchange(ref _leaseHeldSinceTimestamp, LastRenewalStartTimestamp);
         await WriteStatusAsync(SiloStatus.Joining, cancellationToken);
-        _renewalStop = new CancellationTokenSource();
-        _renewalLoop = RenewLoopAsync(_renewalStop.Token);
+        _renewals = new BackgroundLoop(_options.IAmAlivePeriod, _timeProvider, RenewAsync);
+        _renewals.Start();
     }
 
     public Task BecomeActiveAsync(CancellationToken cancellationToken) => WriteStatusAsync(SiloStatus.Active, cancellationToken);
@@ -85,21 +84,13 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopRenewingAsync();
-        _renewalStop?.Dispose();
-    }
-
-    private async Task StopRenewingAsync()
-    {
-        if (_renewalStop is not null)
+        if (_renewals is not null)
         {
-            await _renewalStop.CancelAsync();
-        }
-
-        if (_renewalLoop is not null)
-        {
-            await _renewalLoop;
+            await _renewals.DisposeAsync();
         }
     }
+
+    private Task StopRenewingAsync() => _renewals?.StopAsync() ?? Task.CompletedTask;
 
     private async Task WriteStatusAsync(SiloStatus status, CancellationToken cancellationToken)
     {
@@ -166,50 +157,43 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         }
     }
 
-    private async Task RenewLoopAsync(CancellationToken cancellationToken)
+    /// <summary>One renewal. False ends the loop: the row is Dead and the silo must stop.</summary>
+    private async Task<bool> RenewAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.IAmAlivePeriod, _timeProvider);
+        var started = _timeProvider.GetTimestamp();
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            await _table.UpdateIAmAliveAsync(_silo.Address, cancellationToken);
+            var previous = Interlocked.Exchange(ref _lastRenewalStartTimestamp, started);
+            if (_timeProvider.GetElapsedTime(previous, started) >= _options.LeaseTimeout)
             {
-                var started = _timeProvider.GetTimestamp();
-                try
-                {
-                    await _table.UpdateIAmAliveAsync(_silo.Address, cancellationToken);
-                    var previous = Interlocked.Exchange(ref _lastRenewalStartTimestamp, started);
-                    if (_timeProvider.GetElapsedTime(previous, started) >= _options.LeaseTimeout)
-                    {
-                        // The lease had lapsed: it is held again from now on.
-                        Interlocked.Exchange(ref _leaseHeldSinceTimestamp, started);
-                    }
+                // The lease had lapsed: it is held again from now on.
+                Interlocked.Exchange(ref _leaseHeldSinceTimestamp, started);
+            }
 
-                    Interlocked.Exchange(ref _nextRenewal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-                    if (_renewalFailing)
-                    {
-                        _renewalFailing = false;
-                        LogRenewalRecovered(_silo.Address);
-                    }
-                }
-                catch (SiloDeclaredDeadException exception)
-                {
-                    LogRenewalRefused(_silo.Address, exception.Message);
-                    _fatal.Value.OnFatal(exception.Message);
-                    return;
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    if (!_renewalFailing)
-                    {
-                        _renewalFailing = true;
-                        LogRenewalFailed(_silo.Address, exception.Message);
-                    }
-                }
+            Interlocked.Exchange(ref _nextRenewal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            if (_renewalFailing)
+            {
+                _renewalFailing = false;
+                LogRenewalRecovered(_silo.Address);
             }
         }
-        catch (OperationCanceledException)
+        catch (SiloDeclaredDeadException exception)
         {
+            LogRenewalRefused(_silo.Address, exception.Message);
+            _fatal.Value.OnFatal(exception.Message);
+            return false;
         }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (!_renewalFailing)
+            {
+                _renewalFailing = true;
+                LogRenewalFailed(_silo.Address, exception.Message);
+            }
+        }
+
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {SiloAddress} (node {Node}) membership status {OldStatus} -> {NewStatus}")]

@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using Failover.Runtime.Activation;
 using Failover.Runtime.Configuration;
 using Failover.Runtime.Grains;
+using Failover.Runtime.Hosting;
 using Failover.Runtime.Invocation;
 using Failover.Runtime.Membership;
+using Failover.Runtime.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,8 +30,8 @@ internal sealed partial class ReminderService : IAsyncDisposable
     private readonly ILogger<ReminderService> _logger;
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly Lazy<IGrainCallInvoker> _invoker;
-    private CancellationTokenSource? _stopping;
-    private Task? _refreshLoop;
+    private readonly Lazy<SiloTransport> _transport;
+    private BackgroundLoop? _refreshLoop;
 
     public ReminderService(
         IReminderTable table,
@@ -42,6 +44,7 @@ internal sealed partial class ReminderService : IAsyncDisposable
         ILogger<ReminderService> logger)
     {
         _invoker = new Lazy<IGrainCallInvoker>(services.GetRequiredService<IGrainCallInvoker>);
+        _transport = new Lazy<SiloTransport>(services.GetRequiredService<SiloTransport>);
         _table = table;
         _view = view;
         view.Changed += OnMembershipChanged;
@@ -58,23 +61,21 @@ internal sealed partial class ReminderService : IAsyncDisposable
 
     public bool CanFire => _catalog.Lease.IsValid;
 
+    /// <summary>Whether this silo fires the reminder now.</summary>
+    public bool Fires(GrainId grainId, string reminderName) => _local.ContainsKey((grainId, reminderName));
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _stopping = new CancellationTokenSource();
         await RefreshAsync(cancellationToken);
-        _refreshLoop = RefreshLoopAsync(_stopping.Token);
+        _refreshLoop = new BackgroundLoop(_options.RefreshPeriod, TimeProvider, BackgroundLoop.Always(RefreshLoggingFailuresAsync));
+        _refreshLoop.Start();
     }
 
     public async Task StopAsync()
     {
-        if (_stopping is not null)
-        {
-            await _stopping.CancelAsync();
-        }
-
         if (_refreshLoop is not null)
         {
-            await _refreshLoop;
+            await _refreshLoop.StopAsync();
         }
 
         foreach (var reminder in _local.Values)
@@ -88,7 +89,10 @@ internal sealed partial class ReminderService : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        _stopping?.Dispose();
+        if (_refreshLoop is not null)
+        {
+            await _refreshLoop.DisposeAsync();
+        }
         _refreshGate.Dispose();
     }
 
@@ -128,6 +132,36 @@ internal sealed partial class ReminderService : IAsyncDisposable
         }
     }
 
+    /// <summary>Re-reads the reminders table soon, off the caller's path (a silo told us its reminders changed).</summary>
+    internal void RefreshSoon() => _ = RefreshAfterMembershipChangeAsync();
+
+    /// <summary>Tells the silo whose ring range holds <paramref name="grainHash"/> to re-read its reminders now.</summary>
+    private void NotifyOwner(uint grainHash)
+    {
+        var active = _view.ActiveSilos;
+        var owner = active.FirstOrDefault(s => ReminderRing.RangeOf(s, active) is { } range && ReminderRing.Contains(range.Begin, range.End, grainHash));
+        if (owner is null || owner == _catalog.SiloAddress)
+        {
+            return;
+        }
+
+        _ = NotifyAsync(owner);
+
+        async Task NotifyAsync(SiloAddress silo)
+        {
+            try
+            {
+                await _transport.Value.SendRequestAsync(
+                    silo, new Message { Kind = MessageKind.Request, Method = ReminderRefreshNotice.Method }, TimeSpan.FromSeconds(2), _catalog.ShutdownToken);
+            }
+            catch (Exception exception)
+            {
+                // Not fatal: the owner's periodic refresh picks the change up anyway.
+                LogNotifyFailed(silo, exception.Message);
+            }
+        }
+    }
+
     internal Task RecordDeliveredAsync(ReminderEntry entry, DateTime tickTime) =>
         _table.RecordDeliveredTickAsync(entry.GrainId, entry.ReminderName, tickTime, _catalog.ShutdownToken);
 
@@ -140,7 +174,7 @@ internal sealed partial class ReminderService : IAsyncDisposable
     {
         try
         {
-            await RefreshAsync(_stopping?.Token ?? CancellationToken.None);
+            await RefreshAsync(_catalog.ShutdownToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -183,6 +217,10 @@ internal sealed partial class ReminderService : IAsyncDisposable
         {
             Schedule(entry with { Version = version }, lastDeliveredTick: null);
         }
+        else
+        {
+            NotifyOwner(entry.GrainHash);
+        }
 
         return new GrainReminder(reminderName);
     }
@@ -198,6 +236,10 @@ internal sealed partial class ReminderService : IAsyncDisposable
         if (_local.TryRemove((grainId, reminderName), out var local))
         {
             local.Dispose();
+        }
+        else
+        {
+            NotifyOwner(grainId.GetUniformHashCode());
         }
     }
 
@@ -248,30 +290,23 @@ internal sealed partial class ReminderService : IAsyncDisposable
         });
     }
 
-    private async Task RefreshLoopAsync(CancellationToken cancellationToken)
+    private async Task RefreshLoggingFailuresAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.RefreshPeriod, TimeProvider);
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                try
-                {
-                    await RefreshAsync(cancellationToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    LogRefreshFailed(exception);
-                }
-            }
+            await RefreshAsync(cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
+            LogRefreshFailed(exception);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder {ReminderName} of {GrainId} is not fired: no remindable grain class is registered for it")]
     private partial void LogUnknownGrainType(GrainId grainId, string reminderName);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not tell {Silo} to refresh its reminders: {Reason}")]
+    private partial void LogNotifyFailed(SiloAddress silo, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the reminders table failed; will retry")]
     private partial void LogRefreshFailed(Exception exception);

@@ -23,8 +23,7 @@ internal sealed partial class MembershipProtocolLoop : IAsyncDisposable
     private readonly ILogger<MembershipProtocolLoop> _logger;
     private readonly SemaphoreSlim _publishGate = new(1, 1);
     private readonly Dictionary<SiloAddress, ProbeRecord> _probes = [];
-    private CancellationTokenSource? _stop;
-    private Task? _loop;
+    private readonly BackgroundLoop _loop;
     private bool _exited;
     private bool _fenced;
     private bool _roundsFailing;
@@ -49,32 +48,19 @@ internal sealed partial class MembershipProtocolLoop : IAsyncDisposable
         _agent = agent;
         _timeProvider = timeProvider;
         _logger = logger;
+        _loop = new BackgroundLoop(_options.ProbePeriod, timeProvider, RoundAsync, runAtStart: true);
     }
 
     /// <summary>True once this silo found itself Dead and called the fatal handler; the loop does nothing more.</summary>
     public bool Exited => Volatile.Read(ref _exited);
 
-    public void Start()
-    {
-        _stop = new CancellationTokenSource();
-        _loop = RunAsync(_stop.Token);
-    }
+    public void Start() => _loop.Start();
 
-    public async Task StopAsync()
-    {
-        if (_stop is null)
-        {
-            return;
-        }
-
-        await _stop.CancelAsync();
-        await _loop!;
-    }
+    public Task StopAsync() => _loop.StopAsync();
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
-        _stop?.Dispose();
+        await _loop.DisposeAsync();
         _publishGate.Dispose();
     }
 
@@ -120,36 +106,28 @@ internal sealed partial class MembershipProtocolLoop : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>One round of the loop: failures are logged once (and their end), and the loop goes on.</summary>
+    private async Task<bool> RoundAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.ProbePeriod, _timeProvider);
         try
         {
-            do
+            await RunOnceAsync(cancellationToken);
+            if (_roundsFailing)
             {
-                try
-                {
-                    await RunOnceAsync(cancellationToken);
-                    if (_roundsFailing)
-                    {
-                        _roundsFailing = false;
-                        LogRoundsRecovered(_silo.Address);
-                    }
-                }
-                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    if (!_roundsFailing)
-                    {
-                        _roundsFailing = true;
-                        LogRoundFailed(_silo.Address, exception.Message);
-                    }
-                }
+                _roundsFailing = false;
+                LogRoundsRecovered(_silo.Address);
             }
-            while (!Exited && await timer.WaitForNextTickAsync(cancellationToken));
         }
-        catch (OperationCanceledException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
+            if (!_roundsFailing)
+            {
+                _roundsFailing = true;
+                LogRoundFailed(_silo.Address, exception.Message);
+            }
         }
+
+        return !Exited;
     }
 
     /// <summary>Serialised so that a slower, older read never replaces a newer one in the view.</summary>
