@@ -2,13 +2,21 @@ using System.Globalization;
 
 namespace Failover.Benchmarks;
 
-internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? JsonPath, string? Database)
+internal enum BenchmarkSuite
 {
-    public const string Usage = "usage: Failover.Benchmarks [--seconds N] [--rounds N] [--json FILE] [--database DB]";
+    All,
+    Runtime,
+    Cluster,
+}
+
+internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? JsonPath, string? Database, BenchmarkSuite Suite, int Kills)
+{
+    public const string Usage =
+        "usage: Failover.Benchmarks [--suite runtime|cluster|all] [--seconds N] [--rounds N] [--kills N] [--json FILE] [--database DB]";
 
     public static BenchmarkSettings Parse(string[] args)
     {
-        var settings = new BenchmarkSettings(TimeSpan.FromSeconds(3), 3, null, null);
+        var settings = new BenchmarkSettings(TimeSpan.FromSeconds(3), 3, null, null, BenchmarkSuite.All, 20);
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"option {args[i]} needs a value");
@@ -18,6 +26,8 @@ internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? 
                 "--rounds" => settings with { Rounds = (int)PositiveNumber(args[i], value) },
                 "--json" => settings with { JsonPath = value },
                 "--database" => settings with { Database = value },
+                "--suite" => settings with { Suite = ParseSuite(value) },
+                "--kills" => settings with { Kills = Count(args[i], value) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
             i++;
@@ -26,8 +36,23 @@ internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? 
         return settings;
     }
 
+    public bool Runs(BenchmarkSuite suite) => Suite == BenchmarkSuite.All || Suite == suite;
+
+    private static BenchmarkSuite ParseSuite(string value) => value switch
+    {
+        "all" => BenchmarkSuite.All,
+        "runtime" => BenchmarkSuite.Runtime,
+        "cluster" => BenchmarkSuite.Cluster,
+        _ => throw new ArgumentException($"--suite must be runtime, cluster or all (got '{value}')"),
+    };
+
     private static double PositiveNumber(string option, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > 0
             ? number
             : throw new ArgumentException($"{option} needs a positive number (got '{value}')");
+
+    private static int Count(string option, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            ? count
+            : throw new ArgumentException($"{option} needs a whole number, 0 or more (got '{value}')");
 }

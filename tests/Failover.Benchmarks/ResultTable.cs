@@ -6,6 +6,13 @@ internal static class ResultTable
 {
     public static void Write(IReadOnlyList<BenchmarkResult> results, TextWriter output)
     {
+        if (results.Count == 0)
+        {
+            output.WriteLine();
+            output.WriteLine("(no results)");
+            return;
+        }
+
         string[] headers = ["SCENARIO", "METRIC", "VALUE", "UNIT", "TARGET", "MET"];
         var rows = results.Select(r => new[]
         {

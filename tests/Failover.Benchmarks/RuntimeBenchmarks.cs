@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Failover.Runtime.Grains;
 using Failover.Runtime.Invocation;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,31 +11,34 @@ internal sealed class RuntimeBenchmarks(IServiceProvider services, BenchmarkSett
 
     private IGrainFactory Factory => services.GetRequiredService<IGrainFactory>();
 
-    public async Task<IReadOnlyList<BenchmarkResult>> RunAsync()
+    public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(CancellationToken cancellationToken)
     {
         var results = new List<BenchmarkResult>();
-        await WarmUpAsync();
+        await WarmUpAsync(cancellationToken);
 
-        var throughput = await RoundsAsync("64 callers x 64 grains", () => ConcurrentThroughputAsync(Callers));
+        var throughput = await RoundsAsync("64 callers x 64 grains", ct => ConcurrentThroughputAsync(settings.Duration, ct), cancellationToken);
         results.Add(new("in-silo calls, 64 callers on 64 grains", "calls/s (median)", throughput, "calls/s", ">= 300,000", throughput >= 300_000));
 
-        var latencies = await SequentialLatenciesAsync(Factory.GetGrain<IPingGrain>("latency"));
+        progress.WriteLine("  sequential latency…");
+        var latency = Factory.GetGrain<IPingGrain>("latency");
+        var latencies = await Load.LatenciesAsync(() => latency.Ping(1), settings.Duration * settings.Rounds, cancellationToken);
         results.Add(new("in-silo calls, 1 sequential caller", "p50", Statistics.Percentile(latencies, 50), "us"));
         results.Add(new("in-silo calls, 1 sequential caller", "p99", Statistics.Percentile(latencies, 99), "us"));
 
-        var dispatchProxy = await RoundsAsync("DispatchProxy", () => SequentialThroughputAsync(Factory.GetGrain<IPingGrain>("proxy-a")));
-        var invoker = services.GetRequiredService<IGrainCallInvoker>();
-        var handWritten = await RoundsAsync("hand-written proxy", () =>
-            SequentialThroughputAsync(new HandWrittenPingProxy(new GrainId("PingGrain", "proxy-b"), invoker)));
+        var proxy = Factory.GetGrain<IPingGrain>("proxy-a");
+        var dispatchProxy = await RoundsAsync("DispatchProxy", ct => Load.SequentialAsync(() => proxy.Ping(1), settings.Duration, ct), cancellationToken);
+        var handWrittenProxy = new HandWrittenPingProxy(new GrainId("PingGrain", "proxy-b"), services.GetRequiredService<IGrainCallInvoker>());
+        var handWritten = await RoundsAsync(
+            "hand-written proxy", ct => Load.SequentialAsync(() => handWrittenProxy.Ping(1), settings.Duration, ct), cancellationToken);
         results.Add(new("proxy: DispatchProxy", "calls/s (median)", dispatchProxy, "calls/s"));
         results.Add(new("proxy: hand-written (generator-equivalent)", "calls/s (median)", handWritten, "calls/s"));
         results.Add(new("proxy: DispatchProxy / hand-written", "ratio", dispatchProxy / handWritten, "x"));
 
-        results.AddRange(await ReminderLatenessAsync());
+        results.AddRange(await ReminderLatenessAsync(cancellationToken));
         return results;
     }
 
-    private async Task WarmUpAsync()
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         progress.WriteLine("warming up…");
         for (var i = 0; i < Callers; i++)
@@ -44,77 +46,19 @@ internal sealed class RuntimeBenchmarks(IServiceProvider services, BenchmarkSett
             await Factory.GetGrain<IPingGrain>($"g{i}").Ping(0);
         }
 
-        await ConcurrentThroughputAsync(Callers, TimeSpan.FromSeconds(1));
+        await ConcurrentThroughputAsync(TimeSpan.FromSeconds(1), cancellationToken);
     }
 
-    private async Task<double> RoundsAsync(string name, Func<Task<double>> round)
+    private Task<double> RoundsAsync(string name, Func<CancellationToken, Task<double>> round, CancellationToken cancellationToken) =>
+        Load.MedianOfRoundsAsync(name, settings.Rounds, round, progress, cancellationToken);
+
+    private Task<double> ConcurrentThroughputAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
-        var values = new List<double>();
-        for (var i = 1; i <= settings.Rounds; i++)
-        {
-            var value = await round();
-            values.Add(value);
-            progress.WriteLine($"  {name}: round {i}/{settings.Rounds}: {value:N0}");
-        }
-
-        return Statistics.Median(values);
+        var grains = Enumerable.Range(0, Callers).Select(i => Factory.GetGrain<IPingGrain>($"g{i}")).ToArray();
+        return Load.ConcurrentAsync(Callers, i => grains[i].Ping(1), duration, cancellationToken);
     }
 
-    private Task<double> ConcurrentThroughputAsync(int callers) => ConcurrentThroughputAsync(callers, settings.Duration);
-
-    private async Task<double> ConcurrentThroughputAsync(int callers, TimeSpan duration)
-    {
-        var grains = Enumerable.Range(0, callers).Select(i => Factory.GetGrain<IPingGrain>($"g{i}")).ToArray();
-        var stop = 0;
-        var stopwatch = Stopwatch.StartNew();
-        var counts = await Task.WhenAll(grains.Select(grain => Task.Run(async () =>
-        {
-            long calls = 0;
-            while (Volatile.Read(ref stop) == 0)
-            {
-                await grain.Ping(1);
-                calls++;
-            }
-
-            return calls;
-        })).Append(Task.Run(async () =>
-        {
-            await Task.Delay(duration);
-            Volatile.Write(ref stop, 1);
-            return 0L;
-        })));
-        return counts.Sum() / stopwatch.Elapsed.TotalSeconds;
-    }
-
-    private async Task<double> SequentialThroughputAsync(IPingGrain grain)
-    {
-        long calls = 0;
-        var stopwatch = Stopwatch.StartNew();
-        while (stopwatch.Elapsed < settings.Duration)
-        {
-            await grain.Ping(1);
-            calls++;
-        }
-
-        return calls / stopwatch.Elapsed.TotalSeconds;
-    }
-
-    private async Task<List<double>> SequentialLatenciesAsync(IPingGrain grain)
-    {
-        progress.WriteLine("  sequential latency…");
-        var latencies = new List<double>();
-        var end = Stopwatch.StartNew();
-        while (end.Elapsed < settings.Duration * settings.Rounds)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await grain.Ping(1);
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-        }
-
-        return latencies;
-    }
-
-    private async Task<IReadOnlyList<BenchmarkResult>> ReminderLatenessAsync()
+    private async Task<IReadOnlyList<BenchmarkResult>> ReminderLatenessAsync(CancellationToken cancellationToken)
     {
         const int grains = 20;
         var period = TimeSpan.FromMilliseconds(100);
@@ -125,7 +69,8 @@ internal sealed class RuntimeBenchmarks(IServiceProvider services, BenchmarkSett
             await Factory.GetGrain<ITickGrain>($"r{i}").Start(period);
         }
 
-        await Task.Delay(settings.Duration * settings.Rounds);
+        // Deliberately lets time pass: the reminders tick meanwhile.
+        await Task.Delay(settings.Duration * settings.Rounds, cancellationToken);
         for (var i = 0; i < grains; i++)
         {
             await Factory.GetGrain<ITickGrain>($"r{i}").Stop();

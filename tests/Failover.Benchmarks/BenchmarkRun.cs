@@ -1,0 +1,73 @@
+namespace Failover.Benchmarks;
+
+/// <summary>
+/// Runs the chosen suites one after the other, each on its own database. A suite that fails is reported and the
+/// others still run; a cancelled run stops after cleaning up. Either way <see cref="Results"/> holds whatever was
+/// measured.
+/// </summary>
+internal sealed class BenchmarkRun(BenchmarkSettings settings, DirectoryInfo workDirectory, TextWriter progress)
+{
+    private readonly List<BenchmarkResult> _results = [];
+    private readonly Dictionary<string, string> _databases = [];
+
+    private delegate Task<IReadOnlyList<BenchmarkResult>> Suite(BenchmarkDatabase database, CancellationToken cancellationToken);
+
+    public IReadOnlyList<BenchmarkResult> Results => _results;
+
+    /// <summary>Which database each part ran on: <c>sqlite</c> or <c>postgres</c>.</summary>
+    public IReadOnlyDictionary<string, string> Databases => _databases;
+
+    /// <summary>True when some suite failed.</summary>
+    public async Task<bool> RunAsync(CancellationToken cancellationToken)
+    {
+        var failed = false;
+        try
+        {
+            foreach (var (name, postgresFromEnvironment, suite) in Parts())
+            {
+                failed |= !await RunSuiteAsync(name, postgresFromEnvironment, suite, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            progress.WriteLine("cancelled: the results below are those measured so far");
+        }
+
+        return failed;
+    }
+
+    private IEnumerable<(string Name, bool PostgresFromEnvironment, Suite Suite)> Parts()
+    {
+        if (settings.Runs(BenchmarkSuite.Runtime))
+        {
+            yield return ("runtime", false, (db, ct) => RuntimeSuite.RunAsync(settings, db, progress, ct));
+        }
+
+        if (!settings.Runs(BenchmarkSuite.Cluster))
+        {
+            yield break;
+        }
+
+        yield return ("cluster", false, (db, ct) => new ClusterBenchmarks(settings, db, progress).RunAsync(ct));
+        foreach (var configuration in settings.Kills > 0 ? FailoverConfiguration.All : [])
+        {
+            yield return ($"failover-{configuration.Name}", true, (db, ct) => new FailoverBenchmarks(settings, configuration, db, progress).RunAsync(ct));
+        }
+    }
+
+    private async Task<bool> RunSuiteAsync(string name, bool postgresFromEnvironment, Suite suite, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var database = await BenchmarkDatabase.CreateAsync(settings.Database, postgresFromEnvironment, workDirectory, name, cancellationToken);
+            _databases[name] = database.Kind;
+            _results.AddRange(await suite(database, cancellationToken));
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            progress.WriteLine($"error: the {name} benchmarks failed: {exception}");
+            return false;
+        }
+    }
+}
