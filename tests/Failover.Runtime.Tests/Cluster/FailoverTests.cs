@@ -109,15 +109,15 @@ public sealed class FailoverTests : ClusterTestBase
             // The first tick after the kill may still be one the victim had in flight; the take-over tick follows.
             Assert.True(ticks.Skip(firstAfter).Any(t => t.Status.MissedTicks > 0), $"killed {killedAt:HH:mm:ss.fff}; ticks: " + string.Join(" | ", ticks.Select(t => $"{t.Status.CurrentTickTime:ss.fff} m{t.Status.MissedTicks} @{t.ReceivedAt:ss.fff}")));
 
-            // Reminders are delivered at least once, and a tick the victim had in flight when it died may arrive after
-            // the survivor's take-over tick; the survivor, not knowing it arrived, counts it as missed. So, by tick
-            // time: a gap is never under-reported, and over-reported by at most that one tick.
+            // Reminders are delivered at least once, and a tick the victim delivered but had not yet recorded (or
+            // failed to record) is counted as missed by the survivor: reports may over-count such ticks, but a gap is
+            // never under-reported.
             var distinct = ticks.DistinctBy(t => t.Status.CurrentTickTime).OrderBy(t => t.Status.CurrentTickTime).ToList();
             var killedTick = distinct.FindIndex(t => t.ReceivedAt > killedAt);
             for (var i = Math.Max(1, killedTick); i < distinct.Count; i++)
             {
                 var gap = (int)((distinct[i].Status.CurrentTickTime - distinct[i - 1].Status.CurrentTickTime) / period);
-                Assert.InRange(distinct[i].Status.MissedTicks, gap - 1, gap);
+                Assert.True(distinct[i].Status.MissedTicks >= gap - 1, $"tick {i}: {gap - 1} ticks were not delivered but {distinct[i].Status.MissedTicks} reported");
             }
         }
     }

@@ -1,14 +1,11 @@
-using Failover.Runtime.Directory;
-using Failover.Runtime.Membership;
-using Failover.Runtime.Persistence;
-using Failover.Runtime.Reminders;
+using Failover.Runtime.Storage.Tables;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Failover.Runtime.Storage.PostgreSql;
 
 /// <summary>The cluster tables in PostgreSQL, through one <see cref="NpgsqlDataSource"/> (connection pool).</summary>
-internal sealed class PostgreSqlClusterDatabase : IClusterDatabase
+internal sealed class PostgreSqlClusterDatabase : SqlClusterDatabase
 {
     private const string ApplicationName = "Orleans.Failover";
 
@@ -16,15 +13,13 @@ internal sealed class PostgreSqlClusterDatabase : IClusterDatabase
     private readonly PostgreSqlConnections connections;
     private readonly ILogger logger;
 
-    private PostgreSqlClusterDatabase(DatabaseLocation location, NpgsqlDataSource dataSource, ILogger logger)
+    private PostgreSqlClusterDatabase(PostgreSqlConnections connections, NpgsqlDataSource dataSource, ILogger logger)
+        : base(connections.Location, new PostgreSqlDialect(connections))
     {
-        Location = location;
+        this.connections = connections;
         this.dataSource = dataSource;
         this.logger = logger;
-        connections = new PostgreSqlConnections(location, dataSource);
     }
-
-    public DatabaseLocation Location { get; }
 
     public static PostgreSqlClusterDatabase Open(DatabaseLocation location, ILoggerFactory loggers)
     {
@@ -48,32 +43,15 @@ internal sealed class PostgreSqlClusterDatabase : IClusterDatabase
             throw new FormatException($"--database postgres: not a valid Npgsql connection string: {ClusterDatabase.OneLine(reason)}", e);
         }
 
-        return new PostgreSqlClusterDatabase(location, dataSource, loggers.CreateLogger<PostgreSqlClusterDatabase>());
+        return new PostgreSqlClusterDatabase(
+            new PostgreSqlConnections(location, dataSource), dataSource, loggers.CreateLogger<PostgreSqlClusterDatabase>());
     }
 
-    public Task CheckConnectionAsync(CancellationToken cancellationToken) =>
-        connections.RunAsync(static (_, _) => Task.FromResult(true), cancellationToken);
-
-    public Task<SchemaStatus> ApplySchemaAsync(CancellationToken cancellationToken) =>
+    public override Task<SchemaStatus> ApplySchemaAsync(CancellationToken cancellationToken) =>
         PostgreSqlSchema.ApplyAsync(connections, logger, cancellationToken);
 
-    public Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken) =>
+    public override Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken) =>
         PostgreSqlSchema.GetVersionAsync(connections, cancellationToken);
 
-    public IMembershipTable CreateMembershipTable(string clusterId) =>
-        new PostgreSqlMembershipTable(connections, ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
-
-    public IGrainDirectoryTable CreateGrainDirectory(string clusterId) =>
-        new PostgreSqlGrainDirectoryTable(connections, ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
-
-    public IReminderTable CreateReminderTable(string serviceId) =>
-        new PostgreSqlReminderTable(connections, ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"));
-
-    public IGrainStateStore CreateGrainStateStore(string serviceId, string clusterId) =>
-        new PostgreSqlGrainStateStore(
-            connections,
-            ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"),
-            ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
-
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
 }

@@ -1,4 +1,3 @@
-using Failover.Runtime.Membership;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -34,10 +33,6 @@ internal static class PostgreSqlCommands
         });
         return command;
     }
-
-    /// <summary>Adds @Address, @Port and @Generation.</summary>
-    public static NpgsqlCommand WithSilo(this NpgsqlCommand command, SiloAddress address) =>
-        command.WithText("Address", address.Host).With("Port", address.Port).With("Generation", address.Generation);
 
     public static DateTime ReadTime(System.Data.Common.DbDataReader reader, int ordinal) =>
         DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc);

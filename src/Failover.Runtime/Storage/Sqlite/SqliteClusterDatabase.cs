@@ -1,7 +1,4 @@
-using Failover.Runtime.Directory;
-using Failover.Runtime.Membership;
-using Failover.Runtime.Persistence;
-using Failover.Runtime.Reminders;
+using Failover.Runtime.Storage.Tables;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -11,19 +8,17 @@ namespace Failover.Runtime.Storage.Sqlite;
 /// The cluster tables in one SQLite file, shareable by several silo processes on one machine (WAL journal,
 /// busy timeout, and BEGIN IMMEDIATE around every compare-and-swap).
 /// </summary>
-internal sealed class SqliteClusterDatabase : IClusterDatabase
+internal sealed class SqliteClusterDatabase : SqlClusterDatabase
 {
     private readonly SqliteConnections connections;
     private readonly ILogger logger;
 
-    private SqliteClusterDatabase(DatabaseLocation location, SqliteConnections connections, ILogger logger)
+    private SqliteClusterDatabase(SqliteConnections connections, ILogger logger)
+        : base(connections.Location, new SqliteDialect(connections))
     {
-        Location = location;
         this.connections = connections;
         this.logger = logger;
     }
-
-    public DatabaseLocation Location { get; }
 
     public static SqliteClusterDatabase Open(DatabaseLocation location, ILoggerFactory loggers)
     {
@@ -54,34 +49,16 @@ internal sealed class SqliteClusterDatabase : IClusterDatabase
             DefaultTimeout = 10,
         }.ToString();
         var logger = loggers.CreateLogger<SqliteClusterDatabase>();
-        return new SqliteClusterDatabase(location, new SqliteConnections(location, fullPath, connectionString, logger), logger);
+        return new SqliteClusterDatabase(new SqliteConnections(location, fullPath, connectionString, logger), logger);
     }
 
-    public Task CheckConnectionAsync(CancellationToken cancellationToken) =>
-        connections.RunAsync(static (_, _) => Task.FromResult(true), cancellationToken);
-
-    public Task<SchemaStatus> ApplySchemaAsync(CancellationToken cancellationToken) =>
+    public override Task<SchemaStatus> ApplySchemaAsync(CancellationToken cancellationToken) =>
         SqliteSchema.ApplyAsync(connections, logger, cancellationToken);
 
-    public Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken) =>
+    public override Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken) =>
         SqliteSchema.GetVersionAsync(connections, cancellationToken);
 
-    public IMembershipTable CreateMembershipTable(string clusterId) =>
-        new SqliteMembershipTable(connections, ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
-
-    public IGrainDirectoryTable CreateGrainDirectory(string clusterId) =>
-        new SqliteGrainDirectoryTable(connections, ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
-
-    public IReminderTable CreateReminderTable(string serviceId) =>
-        new SqliteReminderTable(connections, ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"));
-
-    public IGrainStateStore CreateGrainStateStore(string serviceId, string clusterId) =>
-        new SqliteGrainStateStore(
-            connections,
-            ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"),
-            ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
-
-    public ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         connections.ClearPool();
         return ValueTask.CompletedTask;

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using Failover.Runtime.Membership;
 using Microsoft.Data.Sqlite;
 
 namespace Failover.Runtime.Storage.Sqlite;
@@ -29,10 +28,6 @@ internal static class SqliteCommands
 
     public static SqliteCommand WithTimestamp(this SqliteCommand command, string name, DateTime value) =>
         command.With(name, StorageTime.ToUtcMilliseconds(value).ToString(TimeFormat, CultureInfo.InvariantCulture));
-
-    /// <summary>Adds @Address, @Port and @Generation.</summary>
-    public static SqliteCommand WithSilo(this SqliteCommand command, SiloAddress address) =>
-        command.With("Address", address.Host).With("Port", address.Port).With("Generation", address.Generation);
 
     public static DateTime ReadTime(DbDataReader reader, int ordinal) =>
         DateTime.ParseExact(

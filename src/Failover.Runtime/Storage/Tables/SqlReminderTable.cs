@@ -1,12 +1,12 @@
+using System.Globalization;
 using Failover.Runtime.Grains;
 using Failover.Runtime.Reminders;
-using Microsoft.Data.Sqlite;
-using static Failover.Runtime.Storage.Sqlite.SqliteCommands;
+using Failover.Runtime.Storage.Sql;
 
-namespace Failover.Runtime.Storage.Sqlite;
+namespace Failover.Runtime.Storage.Tables;
 
-/// <summary>Orleans' reminders table on SQLite.</summary>
-internal sealed class SqliteReminderTable(SqliteConnections connections, string serviceId) : IReminderTable
+/// <summary>Orleans' reminders table.</summary>
+internal sealed class SqlReminderTable(SqlDialect dialect, string serviceId) : IReminderTable
 {
     private const string SelectSql = $"SELECT {StorageRows.ReminderColumns} FROM OrleansRemindersTable WHERE ServiceId = @ServiceId";
 
@@ -25,13 +25,6 @@ internal sealed class SqliteReminderTable(SqliteConnections connections, string 
         RETURNING Version
         """;
 
-    private const string RecordTickSql = """
-        INSERT INTO FailoverReminderTicks (ServiceId, GrainId, ReminderName, LastTickTime)
-        VALUES (@ServiceId, @GrainId, @ReminderName, @TickTime)
-        ON CONFLICT (ServiceId, GrainId, ReminderName) DO UPDATE
-        SET LastTickTime = MAX(FailoverReminderTicks.LastTickTime, excluded.LastTickTime)
-        """;
-
     private const string DeleteTicksSql =
         "DELETE FROM FailoverReminderTicks WHERE ServiceId = @ServiceId AND GrainId = @GrainId AND ReminderName = @ReminderName";
 
@@ -44,17 +37,20 @@ internal sealed class SqliteReminderTable(SqliteConnections connections, string 
         WHERE ServiceId = @ServiceId AND GrainId = @GrainId AND ReminderName = @ReminderName AND Version = @Version
         """;
 
+    private readonly string recordTickSql = $"""
+        INSERT INTO FailoverReminderTicks (ServiceId, GrainId, ReminderName, LastTickTime)
+        VALUES (@ServiceId, @GrainId, @ReminderName, @TickTime)
+        ON CONFLICT (ServiceId, GrainId, ReminderName) DO UPDATE
+        SET LastTickTime = {dialect.Greatest}(FailoverReminderTicks.LastTickTime, excluded.LastTickTime)
+        """;
+
     public async Task<ReminderEntry?> ReadRowAsync(GrainId grainId, string reminderName, CancellationToken cancellationToken)
     {
-        var grain = ColumnLimits.Grain(grainId);
-        ColumnLimits.Check(reminderName, ColumnLimits.Name, "reminder name");
-        var rows = await connections.RunAsync(
-            async (connection, token) =>
+        var grain = CheckKey(grainId, reminderName);
+        var rows = await dialect.RunAsync(
+            async (session, token) =>
             {
-                await using var command = Create(connection, $"{SelectSql} AND GrainId = @GrainId AND ReminderName = @ReminderName")
-                    .With("ServiceId", serviceId)
-                    .With("GrainId", grain)
-                    .With("ReminderName", reminderName);
+                await using var command = Keyed(session, $"{SelectSql} AND GrainId = @GrainId AND ReminderName = @ReminderName", grain, reminderName);
                 return await ReadAllAsync(command, token);
             },
             cancellationToken);
@@ -64,22 +60,22 @@ internal sealed class SqliteReminderTable(SqliteConnections connections, string 
     public Task<IReadOnlyList<ReminderEntry>> ReadRowsAsync(GrainId grainId, CancellationToken cancellationToken)
     {
         var grain = ColumnLimits.Grain(grainId);
-        return connections.RunAsync(
-            async (connection, token) =>
+        return dialect.RunAsync(
+            async (session, token) =>
             {
-                await using var command = Create(connection, $"{SelectSql} AND GrainId = @GrainId ORDER BY ReminderName")
-                    .With("ServiceId", serviceId)
-                    .With("GrainId", grain);
+                await using var command = session.Command($"{SelectSql} AND GrainId = @GrainId ORDER BY ReminderName")
+                    .WithText("ServiceId", serviceId)
+                    .WithText("GrainId", grain);
                 return await ReadAllAsync(command, token);
             },
             cancellationToken);
     }
 
     public Task<IReadOnlyList<ReminderEntry>> ReadRowsAsync(uint begin, uint end, CancellationToken cancellationToken) =>
-        connections.RunAsync(
-            async (connection, token) =>
+        dialect.RunAsync(
+            async (session, token) =>
             {
-                await using var command = Create(connection, RangeSql).With("ServiceId", serviceId);
+                await using var command = session.Command(RangeSql).WithText("ServiceId", serviceId);
                 var ranges = GrainHashRanges.Split(begin, end);
                 for (var i = 0; i < ranges.Length; i++)
                 {
@@ -93,36 +89,27 @@ internal sealed class SqliteReminderTable(SqliteConnections connections, string 
     public Task<long> UpsertRowAsync(ReminderEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var grain = ColumnLimits.Grain(entry.GrainId);
-        ColumnLimits.Check(entry.ReminderName, ColumnLimits.Name, "reminder name");
+        var grain = CheckKey(entry.GrainId, entry.ReminderName);
         var period = StorageTime.ToMilliseconds(entry.Period);
-        return connections.RunAsync(
-            async (connection, token) =>
+        return dialect.RunAsync(
+            async (session, token) =>
             {
-                await using var command = Create(connection, UpsertSql)
-                    .With("ServiceId", serviceId)
-                    .With("GrainId", grain)
-                    .With("ReminderName", entry.ReminderName)
+                await using var command = Keyed(session, UpsertSql, grain, entry.ReminderName)
                     .WithTimestamp("StartTime", entry.StartTime)
                     .With("Period", period)
                     .With("GrainHash", GrainHashRanges.ToColumn(entry.GrainHash));
-                return (long)(await command.ExecuteScalarAsync(token))!;
+                return Convert.ToInt64(await command.ExecuteScalarAsync(token), CultureInfo.InvariantCulture);
             },
             cancellationToken);
     }
 
     public Task RecordDeliveredTickAsync(GrainId grainId, string reminderName, DateTime tickTime, CancellationToken cancellationToken)
     {
-        var grain = ColumnLimits.Grain(grainId);
-        ColumnLimits.Check(reminderName, ColumnLimits.Name, "reminder name");
-        return connections.RunAsync(
-            async (connection, token) =>
+        var grain = CheckKey(grainId, reminderName);
+        return dialect.RunAsync(
+            async (session, token) =>
             {
-                await using var command = Create(connection, RecordTickSql)
-                    .With("ServiceId", serviceId)
-                    .With("GrainId", grain)
-                    .With("ReminderName", reminderName)
-                    .WithTimestamp("TickTime", tickTime);
+                await using var command = Keyed(session, recordTickSql, grain, reminderName).WithTimestamp("TickTime", tickTime);
                 return await command.ExecuteNonQueryAsync(token);
             },
             cancellationToken);
@@ -130,55 +117,54 @@ internal sealed class SqliteReminderTable(SqliteConnections connections, string 
 
     public Task<DateTime?> ReadLastDeliveredTickAsync(GrainId grainId, string reminderName, CancellationToken cancellationToken)
     {
-        var grain = ColumnLimits.Grain(grainId);
-        ColumnLimits.Check(reminderName, ColumnLimits.Name, "reminder name");
-        return connections.RunAsync(
-            async (connection, token) =>
+        var grain = CheckKey(grainId, reminderName);
+        return dialect.RunAsync(
+            async (session, token) =>
             {
-                await using var command = Create(connection, LastTickSql)
-                    .With("ServiceId", serviceId)
-                    .With("GrainId", grain)
-                    .With("ReminderName", reminderName);
+                await using var command = Keyed(session, LastTickSql, grain, reminderName);
                 await using var reader = await command.ExecuteReaderAsync(token);
-                return await reader.ReadAsync(token) ? ReadTime(reader, 0) : (DateTime?)null;
+                return await reader.ReadAsync(token) ? dialect.ReadTime(reader, 0) : (DateTime?)null;
             },
             cancellationToken);
     }
 
     public Task<bool> RemoveRowAsync(GrainId grainId, string reminderName, long version, CancellationToken cancellationToken)
     {
-        var grain = ColumnLimits.Grain(grainId);
-        ColumnLimits.Check(reminderName, ColumnLimits.Name, "reminder name");
-        return connections.RunAsync(
-            async (connection, token) =>
+        var grain = CheckKey(grainId, reminderName);
+        return dialect.RunAsync(
+            async (session, token) =>
             {
-                await using var command = Create(connection, DeleteSql)
-                    .With("ServiceId", serviceId)
-                    .With("GrainId", grain)
-                    .With("ReminderName", reminderName)
-                    .With("Version", version);
+                await using var command = Keyed(session, DeleteSql, grain, reminderName).With("Version", version);
                 if (await command.ExecuteNonQueryAsync(token) == 0)
                 {
                     return false;
                 }
 
-                await using var ticks = Create(connection, DeleteTicksSql)
-                    .With("ServiceId", serviceId)
-                    .With("GrainId", grain)
-                    .With("ReminderName", reminderName);
+                await using var ticks = Keyed(session, DeleteTicksSql, grain, reminderName);
                 await ticks.ExecuteNonQueryAsync(token);
                 return true;
             },
             cancellationToken);
     }
 
-    private static async Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
+    private static string CheckKey(GrainId grainId, string reminderName)
+    {
+        var grain = ColumnLimits.Grain(grainId);
+        ColumnLimits.Check(reminderName, ColumnLimits.Name, "reminder name");
+        return grain;
+    }
+
+    /// <summary>A command with @ServiceId, @GrainId and @ReminderName bound.</summary>
+    private DialectCommand Keyed(SqlSession session, string sql, string grain, string reminderName) =>
+        session.Command(sql).WithText("ServiceId", serviceId).WithText("GrainId", grain).WithText("ReminderName", reminderName);
+
+    private async Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(DialectCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<ReminderEntry>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(StorageRows.ReadReminder(reader, ReadTime));
+            rows.Add(StorageRows.ReadReminder(reader, dialect.ReadTime));
         }
 
         return rows;

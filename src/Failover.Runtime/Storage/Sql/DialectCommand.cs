@@ -1,0 +1,38 @@
+using System.Data.Common;
+using Failover.Runtime.Membership;
+
+namespace Failover.Runtime.Storage.Sql;
+
+/// <summary>A command whose parameters are bound the way its database stores them.</summary>
+internal sealed class DialectCommand(DbCommand command, SqlDialect dialect) : IAsyncDisposable
+{
+    public DialectCommand WithText(string name, string? value)
+    {
+        dialect.AddText(command, name, value);
+        return this;
+    }
+
+    public DialectCommand With<T>(string name, T value)
+    {
+        dialect.AddValue(command, name, value);
+        return this;
+    }
+
+    public DialectCommand WithTimestamp(string name, DateTime value)
+    {
+        dialect.AddTimestamp(command, name, value);
+        return this;
+    }
+
+    /// <summary>Adds @Address, @Port and @Generation.</summary>
+    public DialectCommand WithSilo(SiloAddress address) =>
+        WithText("Address", address.Host).With("Port", address.Port).With("Generation", address.Generation);
+
+    public Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken) => command.ExecuteNonQueryAsync(cancellationToken);
+
+    public Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken) => command.ExecuteScalarAsync(cancellationToken);
+
+    public Task<DbDataReader> ExecuteReaderAsync(CancellationToken cancellationToken) => command.ExecuteReaderAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => command.DisposeAsync();
+}

@@ -1,0 +1,37 @@
+using Failover.Runtime.Directory;
+using Failover.Runtime.Membership;
+using Failover.Runtime.Persistence;
+using Failover.Runtime.Reminders;
+using Failover.Runtime.Storage.Sql;
+
+namespace Failover.Runtime.Storage.Tables;
+
+/// <summary>The cluster tables over a <see cref="SqlDialect"/>; each provider adds its schema and its disposal.</summary>
+internal abstract class SqlClusterDatabase(DatabaseLocation location, SqlDialect dialect) : IClusterDatabase
+{
+    public DatabaseLocation Location => location;
+
+    public Task CheckConnectionAsync(CancellationToken cancellationToken) =>
+        dialect.RunAsync(static (_, _) => Task.FromResult(true), cancellationToken);
+
+    public abstract Task<SchemaStatus> ApplySchemaAsync(CancellationToken cancellationToken);
+
+    public abstract Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken);
+
+    public IMembershipTable CreateMembershipTable(string clusterId) =>
+        new SqlMembershipTable(dialect, ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
+
+    public IGrainDirectoryTable CreateGrainDirectory(string clusterId) =>
+        new SqlGrainDirectoryTable(dialect, ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
+
+    public IReminderTable CreateReminderTable(string serviceId) =>
+        new SqlReminderTable(dialect, ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"));
+
+    public IGrainStateStore CreateGrainStateStore(string serviceId, string clusterId) =>
+        new SqlGrainStateStore(
+            dialect,
+            ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"),
+            ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
+
+    public abstract ValueTask DisposeAsync();
+}
