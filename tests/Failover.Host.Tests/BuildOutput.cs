@@ -1,11 +1,14 @@
 namespace Failover.Host.Tests;
 
-/// <summary>Where the silo and client were built, in the same configuration as these tests.</summary>
+/// <summary>Where the silo, the client and the test host were built, in the same configuration as these tests.</summary>
 public static class BuildOutput
 {
     public static string SiloDll => Find("silo", "Failover.Silo.dll");
 
     public static string ClientDll => Find("client", "Failover.Client.dll");
+
+    /// <summary>The silo with the test grains (tests/Failover.TestHost), for fault tests.</summary>
+    public static string TestHostDll => Find(Path.Combine("tests", "Failover.TestHost"), "Failover.TestHost.dll");
 
     private static string Find(string projectFolder, string dll)
     {

@@ -9,6 +9,9 @@ public static class Programs
 
     public static ProcessRunner StartSilo(params string[] args) => ProcessRunner.Start(BuildOutput.SiloDll, args);
 
+    /// <summary>A silo process with the test grains: <c>--node N --port P --database DB --cluster-id ID [--service-id ID] [--set K=V]...</c>.</summary>
+    public static ProcessRunner StartTestHost(params string[] args) => ProcessRunner.Start(BuildOutput.TestHostDll, args);
+
     public static Task<(int ExitCode, string Output, string Error)> RunSiloToExitAsync(params string[] args) =>
         ProcessRunner.RunToExitAsync(BuildOutput.SiloDll, s_runTimeout, args);
 

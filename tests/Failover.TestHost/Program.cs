@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
 // A silo process with the test grains, for fault tests and benchmarks (kill -9, SIGSTOP).
-// Usage: Failover.TestHost --node NAME --port N --database DB --cluster-id ID [--set Section:Key=Value]...
+// Usage: Failover.TestHost --node NAME --port N --database DB --cluster-id ID [--service-id ID] [--set Section:Key=Value]...
 var settings = new Dictionary<string, string?>();
 for (var i = 0; i < args.Length; i += 2)
 {
@@ -22,6 +22,7 @@ for (var i = 0; i < args.Length; i += 2)
         case "--port": settings["Port"] = value; break;
         case "--database": settings["Database"] = value; break;
         case "--cluster-id": settings["ClusterId"] = value; break;
+        case "--service-id": settings["ServiceId"] = value; break;
         case "--set" when value.Contains('=', StringComparison.Ordinal):
             settings[value[..value.IndexOf('=', StringComparison.Ordinal)]] = value[(value.IndexOf('=', StringComparison.Ordinal) + 1)..];
             break;

@@ -1,0 +1,105 @@
+using Failover.Runtime.Directory;
+using Failover.Runtime.Grains;
+using Failover.Runtime.Membership;
+using Failover.Runtime.Persistence;
+using Failover.Runtime.Storage;
+using Npgsql;
+
+namespace Failover.Host.Tests.Faults;
+
+/// <summary>
+/// The database one fault test's silo processes share, with a ClusterId and ServiceId of its own: a temporary SQLite
+/// file, or the PostgreSQL server in FAILOVER_TEST_POSTGRES. The test reads the tables straight from it.
+/// </summary>
+public sealed class FaultDatabase : IAsyncDisposable
+{
+    public const string Sqlite = "sqlite";
+    public const string PostgreSql = "postgres";
+    public const string PostgresVariable = "FAILOVER_TEST_POSTGRES";
+
+    private readonly TestDirectory? _directory;
+    private readonly IClusterDatabase _database;
+
+    private FaultDatabase(string setting, TestDirectory? directory)
+    {
+        Setting = setting;
+        _directory = directory;
+        _database = ClusterDatabase.Open(DatabaseLocation.Parse(setting));
+        var unique = Guid.NewGuid().ToString("N")[..12];
+        ClusterId = $"fault-{unique}";
+        ServiceId = $"fault-svc-{unique}";
+    }
+
+    /// <summary>What <c>--database</c> gets.</summary>
+    public string Setting { get; }
+
+    public string ClusterId { get; }
+
+    public string ServiceId { get; }
+
+    /// <summary>Opens the database of <paramref name="kind"/> and applies the schema, so reads work before any silo has started.</summary>
+    public static async Task<FaultDatabase> CreateAsync(string kind)
+    {
+        FaultDatabase database;
+        switch (kind)
+        {
+            case Sqlite:
+                var directory = new TestDirectory();
+                database = new FaultDatabase(directory.SqliteDatabase, directory);
+                break;
+            case PostgreSql:
+                var server = Environment.GetEnvironmentVariable(PostgresVariable);
+                if (string.IsNullOrWhiteSpace(server))
+                {
+                    Assert.Fail($"{PostgresVariable} is not set, so the PostgreSQL variant of this process test cannot run. "
+                        + $"Run tests/run-all.sh: it starts a private PostgreSQL server and sets {PostgresVariable}.");
+                }
+
+                database = new FaultDatabase($"postgres:{server}", directory: null);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "sqlite or postgres");
+        }
+
+        await database._database.ApplySchemaAsync(CancellationToken.None);
+        return database;
+    }
+
+    public Task<MembershipSnapshot> ReadMembershipAsync() =>
+        _database.CreateMembershipTable(ClusterId).ReadAllAsync(CancellationToken.None);
+
+    public Task<DirectoryEntry?> LookupAsync(GrainId grainId) =>
+        _database.CreateGrainDirectory(ClusterId).LookupAsync(grainId, CancellationToken.None);
+
+    public Task<StoredGrainState?> ReadStateAsync(GrainId grainId, string stateName) =>
+        _database.CreateGrainStateStore(ServiceId, ClusterId).ReadAsync(grainId, stateName, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_directory is null)
+        {
+            await DeletePostgresRowsAsync();
+        }
+
+        await _database.DisposeAsync();
+        _directory?.Dispose();
+    }
+
+    // The PostgreSQL server outlives the test: leave nothing of this cluster behind.
+    private async Task DeletePostgresRowsAsync()
+    {
+        await using var connection = new NpgsqlConnection(_database.Location.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            DELETE FROM OrleansMembershipTable WHERE DeploymentId = @cluster;
+            DELETE FROM OrleansMembershipVersionTable WHERE DeploymentId = @cluster;
+            DELETE FROM FailoverGrainDirectory WHERE DeploymentId = @cluster;
+            DELETE FROM OrleansRemindersTable WHERE ServiceId = @service;
+            DELETE FROM FailoverGrainState WHERE ServiceId = @service;
+            """;
+        command.Parameters.AddWithValue("cluster", ClusterId);
+        command.Parameters.AddWithValue("service", ServiceId);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,154 @@
+using Failover.Runtime.Client;
+using Failover.Runtime.Membership;
+using Failover.Runtime.Storage;
+using Xunit.Abstractions;
+
+namespace Failover.Host.Tests.Faults;
+
+/// <summary>
+/// Test host silo processes on one <see cref="FaultDatabase"/>. Waits only by polling the tables (or the processes) against
+/// a deadline; a timed-out wait fails with every silo's log. Disposing kills whatever still runs and writes the logs to
+/// the test output.
+/// </summary>
+public sealed class ProcessCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(30);
+
+    private readonly Dictionary<string, SiloProcess> _silos = new(StringComparer.Ordinal);
+    private readonly List<SiloProcess> _earlier = [];
+    private readonly ITestOutputHelper _output;
+
+    private ProcessCluster(FaultDatabase database, ITestOutputHelper output)
+    {
+        Database = database;
+        _output = output;
+    }
+
+    public FaultDatabase Database { get; }
+
+    public SiloProcess this[string node] => _silos[node];
+
+    /// <summary>Starts one process per node (all at once) and waits until every one is Active.</summary>
+    /// <param name="settings"><c>Section:Key=Value</c> for every silo (<c>--set</c>).</param>
+    public static Task<ProcessCluster> StartAsync(FaultDatabase database, ITestOutputHelper output, string[] nodes, params string[] settings) =>
+        StartAsync(database, output, [.. nodes.Select(node => (node, settings))]);
+
+    /// <summary>Starts one process per node, each with its own <c>Section:Key=Value</c> settings, and waits until every one is Active.</summary>
+    public static async Task<ProcessCluster> StartAsync(FaultDatabase database, ITestOutputHelper output, IReadOnlyList<(string Node, string[] Settings)> silos)
+    {
+        var cluster = new ProcessCluster(database, output);
+        try
+        {
+            foreach (var (node, settings) in silos)
+            {
+                cluster._silos[node] = SiloProcess.Start(node, database, settings);
+            }
+
+            foreach (var node in silos.Select(s => s.Node))
+            {
+                await cluster.WaitUntilAsync(
+                    async () => !cluster[node].HasExited
+                        ? await cluster.FindAsync(node) is { Status: SiloStatus.Active }
+                        : throw new InvalidOperationException($"{node} exited while starting.\n{cluster.Logs()}"),
+                    $"{node}'s row is Active");
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="node"/> again on the same port and settings, once its process has ended, and waits for a row
+    /// of a later generation to be Active. The indexer then returns the new process.
+    /// </summary>
+    public async Task<MembershipEntry> RestartAsync(string node)
+    {
+        var previous = _silos[node];
+        Assert.True(previous.HasExited, $"{node} still runs");
+        var previousGeneration = (await FindAsync(node))?.Address.Generation ?? 0;
+        _earlier.Add(previous);
+        _silos[node] = SiloProcess.Start(node, Database, previous.Settings, previous.Port);
+        MembershipEntry? row = null;
+        await WaitUntilAsync(
+            async () => (row = await FindAsync(node)) is { Status: SiloStatus.Active } && row.Address.Generation > previousGeneration,
+            $"a new incarnation of {node} is Active");
+        return row!;
+    }
+
+    /// <summary>The newest row of <paramref name="node"/>, once it has <paramref name="status"/>.</summary>
+    public async Task<MembershipEntry> WaitForStatusAsync(string node, SiloStatus status)
+    {
+        MembershipEntry? row = null;
+        await WaitUntilAsync(async () => (row = await FindAsync(node)) is not null && row.Status == status, $"{node}'s row is {status}");
+        return row!;
+    }
+
+    /// <summary>The newest row of <paramref name="node"/> (the highest generation), if any.</summary>
+    public async Task<MembershipEntry?> FindAsync(string node) =>
+        (await Database.ReadMembershipAsync()).Entries
+            .Where(e => e.SiloName == node)
+            .MaxBy(e => e.Address.Generation);
+
+    /// <summary>A client whose only gateway is <paramref name="gateway"/>: grains it activates are placed on that silo.</summary>
+    public Task<ClusterClient> ConnectClientAsync(SiloProcess gateway) =>
+        ClusterClient.ConnectAsync(new ClusterClientOptions { ClusterId = Database.ClusterId, Gateways = [gateway.EndPoint] });
+
+    /// <summary>A client that finds its gateways (Active silos) in the membership table.</summary>
+    public Task<ClusterClient> ConnectClientAsync() =>
+        ClusterClient.ConnectAsync(new ClusterClientOptions { ClusterId = Database.ClusterId, Database = DatabaseLocation.Parse(Database.Setting) });
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; after the deadline the test fails with every silo's log.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? s_deadline);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting until {because}.\n{Logs()}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Waits for <paramref name="silo"/> to end on its own and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(SiloProcess silo)
+    {
+        try
+        {
+            return await silo.WaitForExitAsync(s_deadline);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{silo.Node} did not exit within {s_deadline}.\n{Logs()}");
+            throw;
+        }
+    }
+
+    /// <summary>Every silo's output so far, for failure messages.</summary>
+    public string Logs() =>
+        string.Join('\n', _earlier.Concat(_silos.Values).Select(s => $"----- {s.Node} (port {s.Port}){(s.HasExited ? ", exited" : "")} -----\n{s.Log}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in _earlier.Concat(_silos.Values))
+        {
+            await silo.DisposeAsync();
+        }
+
+        try
+        {
+            _output.WriteLine(Logs());
+        }
+        catch (InvalidOperationException)
+        {
+            // No test is running any more (the output helper is only valid during the test).
+        }
+    }
+}

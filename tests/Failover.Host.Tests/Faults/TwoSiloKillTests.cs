@@ -1,0 +1,33 @@
+using Failover.Runtime.Membership;
+using Xunit.Abstractions;
+
+namespace Failover.Host.Tests.Faults;
+
+/// <summary>Two silos: when one is killed the other is the whole quorum (Orleans: at most half the Active silos vote).</summary>
+[Collection(SiloProcessCollection.Name)]
+public sealed class TwoSiloKillTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(FaultDatabase.Sqlite)]
+    [InlineData(FaultDatabase.PostgreSql)]
+    public async Task The_last_survivor_declares_a_killed_silo_Dead_on_its_own_vote(string databaseKind)
+    {
+        await using var database = await FaultDatabase.CreateAsync(databaseKind);
+
+        // A long DeathTimeout leaves the lease-expiry path out: only the survivor's suspicion vote can declare the death.
+        await using var cluster = await ProcessCluster.StartAsync(database, output, ["node-a", "node-b"], "Membership:DeathTimeout=00:00:30");
+        var killed = (await cluster.WaitForStatusAsync("node-b", SiloStatus.Active)).Address;
+
+        cluster["node-b"].Kill();
+        await cluster.WaitForExitAsync(cluster["node-b"]);
+        await cluster.WaitForStatusAsync("node-b", SiloStatus.Dead);
+
+        var declaration = $"Declared silo {killed} (node node-b) Dead, cause SuspicionQuorum";
+        await cluster.WaitUntilAsync(
+            () => Task.FromResult(cluster["node-a"].Log.Contains(declaration, StringComparison.Ordinal)), "node-a logs that it declared node-b Dead");
+        var line = cluster["node-a"].Log.Split('\n').Single(l => l.Contains(declaration, StringComparison.Ordinal));
+        var survivor = (await cluster.FindAsync("node-a"))!.Address;
+        Assert.Contains($"1 of 1 votes needed ({survivor})", line, StringComparison.Ordinal);
+        Assert.Equal(SiloStatus.Active, (await cluster.FindAsync("node-a"))!.Status);
+    }
+}
