@@ -4,23 +4,12 @@ using Failover.Runtime.Tests.Infrastructure;
 
 namespace Failover.Runtime.Tests.Runtime;
 
-public sealed class ExceptionTests : IAsyncLifetime
+public sealed class ExceptionTests : SingleSiloTestBase
 {
-    private readonly TempDatabase _database = new();
-    private TestSilo _silo = null!;
-
-    public async Task InitializeAsync() => _silo = await TestSilo.StartAsync(_database.Setting);
-
-    public async Task DisposeAsync()
-    {
-        await _silo.DisposeAsync();
-        _database.Dispose();
-    }
-
     [Fact]
     public async Task Exceptions_reach_the_caller_with_their_type_and_message()
     {
-        var grain = _silo.GrainFactory.GetGrain<IThrowingGrain>("x");
+        var grain = Silo.GrainFactory.GetGrain<IThrowingGrain>("x");
 
         var invalid = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.ThrowInvalidOperation("first"));
         var custom = await Assert.ThrowsAsync<QuotaExceededException>(() => grain.ThrowCustom("second"));
@@ -34,7 +23,7 @@ public sealed class ExceptionTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_call_leaves_the_activation_usable()
     {
-        var grain = _silo.GrainFactory.GetGrain<IThrowingGrain>("y");
+        var grain = Silo.GrainFactory.GetGrain<IThrowingGrain>("y");
         await Assert.ThrowsAsync<InvalidOperationException>(() => grain.ThrowInvalidOperation("boom"));
 
         Assert.Equal("still here", await grain.Echo("still here"));
@@ -43,7 +32,7 @@ public sealed class ExceptionTests : IAsyncLifetime
     [Fact]
     public async Task Failing_OnActivateAsync_fails_the_call_with_the_reason_and_is_retried_on_the_next_call()
     {
-        var grain = _silo.GrainFactory.GetGrain<IFailingActivationGrain>("z");
+        var grain = Silo.GrainFactory.GetGrain<IFailingActivationGrain>("z");
 
         var first = await Assert.ThrowsAsync<GrainActivationException>(grain.Ping);
         var second = await Assert.ThrowsAsync<GrainActivationException>(grain.Ping);
@@ -56,14 +45,14 @@ public sealed class ExceptionTests : IAsyncLifetime
     [Fact]
     public void Unregistered_interface_is_refused_when_the_reference_is_made()
     {
-        var error = Assert.Throws<ArgumentException>(() => _silo.GrainFactory.GetGrain<INotImplementedGrain>("k"));
+        var error = Assert.Throws<ArgumentException>(() => Silo.GrainFactory.GetGrain<INotImplementedGrain>("k"));
         Assert.Contains("No grain class implementing INotImplementedGrain", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Empty_key_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => _silo.GrainFactory.GetGrain<IThrowingGrain>(""));
+        Assert.Throws<ArgumentException>(() => Silo.GrainFactory.GetGrain<IThrowingGrain>(""));
     }
 }
 

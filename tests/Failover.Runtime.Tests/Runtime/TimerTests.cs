@@ -4,23 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Failover.Runtime.Tests.Runtime;
 
-public sealed class TimerTests : IAsyncLifetime
+public sealed class TimerTests : SingleSiloTestBase
 {
-    private readonly TempDatabase _database = new();
-    private TestSilo _silo = null!;
-
-    public async Task InitializeAsync() => _silo = await TestSilo.StartAsync(_database.Setting);
-
-    public async Task DisposeAsync()
-    {
-        await _silo.DisposeAsync();
-        _database.Dispose();
-    }
-
     [Fact]
     public async Task Timer_ticks_run_as_turns_and_never_overlap()
     {
-        var grain = _silo.GrainFactory.GetGrain<ITimerGrain>("t");
+        var grain = Silo.GrainFactory.GetGrain<ITimerGrain>("t");
         await grain.Start(TimeSpan.FromMilliseconds(10));
 
         await Eventually.True(async () => await grain.GetTicks() >= 5, "the timer ticked five times");

@@ -4,24 +4,14 @@ using Failover.Runtime.Tests.Infrastructure;
 
 namespace Failover.Runtime.Tests.Runtime;
 
-public sealed class TurnTests : IAsyncLifetime
+public sealed class TurnTests : SingleSiloTestBase
 {
-    private readonly TempDatabase _database = new();
-    private TestSilo _silo = null!;
-
-    public async Task InitializeAsync() =>
-        _silo = await TestSilo.StartAsync(_database.Setting, new Dictionary<string, string?> { ["Grains:ResponseTimeout"] = "00:00:10" });
-
-    public async Task DisposeAsync()
-    {
-        await _silo.DisposeAsync();
-        _database.Dispose();
-    }
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Grains:ResponseTimeout"] = "00:00:10" };
 
     [Fact]
     public async Task Thousand_concurrent_calls_to_one_grain_run_one_turn_at_a_time()
     {
-        var grain = _silo.GrainFactory.GetGrain<ISequenceGrain>("one");
+        var grain = Silo.GrainFactory.GetGrain<ISequenceGrain>("one");
 
         var counts = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => Task.Run(() => grain.Append(i))));
 
@@ -38,7 +28,7 @@ public sealed class TurnTests : IAsyncLifetime
         // thread pool, which makes that window far more likely to be hit.
         await Task.WhenAll(Enumerable.Range(0, 64).Select(caller => Task.Run(async () =>
         {
-            var grain = _silo.GrainFactory.GetGrain<IThrowingGrain>($"burst-{caller}");
+            var grain = Silo.GrainFactory.GetGrain<IThrowingGrain>($"burst-{caller}");
             for (var i = 0; i < 5_000; i++)
             {
                 await grain.Echo("x");
@@ -47,7 +37,7 @@ public sealed class TurnTests : IAsyncLifetime
 
         var calls = await Task.WhenAll(Enumerable.Range(0, 2).Select(caller => Task.Run(async () =>
         {
-            var grain = _silo.GrainFactory.GetGrain<IThrowingGrain>($"stress-{caller}");
+            var grain = Silo.GrainFactory.GetGrain<IThrowingGrain>($"stress-{caller}");
             for (var i = 0; i < 400_000; i++)
             {
                 await grain.Echo("x");
@@ -62,7 +52,7 @@ public sealed class TurnTests : IAsyncLifetime
     [Fact]
     public async Task Calls_from_one_caller_arrive_in_order()
     {
-        var grain = _silo.GrainFactory.GetGrain<ISequenceGrain>("ordered");
+        var grain = Silo.GrainFactory.GetGrain<ISequenceGrain>("ordered");
         var pending = Enumerable.Range(0, 200).Select(grain.Append).ToList();
         await Task.WhenAll(pending);
 
@@ -72,7 +62,7 @@ public sealed class TurnTests : IAsyncLifetime
     [Fact]
     public async Task Non_reentrant_grain_does_not_interleave_so_a_waiting_call_blocks_the_next()
     {
-        await using var silo = await TestSilo.StartAsync(_database.Setting, new Dictionary<string, string?>
+        await using var silo = await TestSilo.StartAsync(Database.Setting, new Dictionary<string, string?>
         {
             ["Grains:ResponseTimeout"] = "00:00:01",
             ["Grains:DeactivationTimeout"] = "00:00:01",
@@ -87,7 +77,7 @@ public sealed class TurnTests : IAsyncLifetime
     [Fact]
     public async Task Reentrant_grain_interleaves_at_await_points_but_never_runs_in_parallel()
     {
-        var grain = _silo.GrainFactory.GetGrain<IReentrantGateGrain>("reentrant");
+        var grain = Silo.GrainFactory.GetGrain<IReentrantGateGrain>("reentrant");
 
         var waiters = Enumerable.Range(0, 20).Select(_ => grain.WaitForOpen()).ToList();
         await Eventually.True(async () =>
@@ -103,8 +93,8 @@ public sealed class TurnTests : IAsyncLifetime
     [Fact]
     public async Task Different_grains_are_different_activations()
     {
-        var a = _silo.GrainFactory.GetGrain<ISequenceGrain>("a");
-        var b = _silo.GrainFactory.GetGrain<ISequenceGrain>("b");
+        var a = Silo.GrainFactory.GetGrain<ISequenceGrain>("a");
+        var b = Silo.GrainFactory.GetGrain<ISequenceGrain>("b");
         await a.Append(1);
         await b.Append(2);
         await b.Append(3);
