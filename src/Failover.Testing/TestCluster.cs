@@ -58,7 +58,13 @@ public sealed class TestCluster(TestClusterOptions options) : IAsyncDisposable
         }
 
         silo.State = InProcessSiloState.Stopped;
-        await silo.Host.StopAsync();
+        // A silo that read itself Dead has already stopped acting (and asked its host to stop): nothing graceful is
+        // left to do, and its tables must not be written.
+        if (!silo.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
+        {
+            await silo.Host.StopAsync();
+        }
+
         await DisposeHostAsync(silo.Host);
     }
 
@@ -89,6 +95,30 @@ public sealed class TestCluster(TestClusterOptions options) : IAsyncDisposable
     public void Partition(InProcessSilo a, InProcessSilo b) => SetBlocked(a, b, blocked: true);
 
     public void Heal(InProcessSilo a, InProcessSilo b) => SetBlocked(a, b, blocked: false);
+
+    /// <summary>
+    /// Freezes the silo as SIGSTOP would, as far as the cluster can tell: it renews no lease and probes no one, and
+    /// no other silo reaches it or hears from it. Its lease lapses, so it stops running turns too.
+    /// </summary>
+    public void PauseSilo(InProcessSilo silo)
+    {
+        silo.Services.GetRequiredService<FaultInjection>().Paused = true;
+        foreach (var other in RunningSilos.Where(s => s != silo))
+        {
+            Partition(silo, other);
+        }
+    }
+
+    /// <summary>SIGCONT: the silo goes on where it stopped, and finds out what the cluster decided meanwhile.</summary>
+    public void ResumeSilo(InProcessSilo silo)
+    {
+        foreach (var other in RunningSilos.Where(s => s != silo))
+        {
+            Heal(silo, other);
+        }
+
+        silo.Services.GetRequiredService<FaultInjection>().Paused = false;
+    }
 
     /// <summary>A client connected to the cluster's gateways through the membership table.</summary>
     public async Task<ClusterClient> ConnectClientAsync()

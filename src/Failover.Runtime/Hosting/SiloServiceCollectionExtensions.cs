@@ -59,6 +59,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<LeaseGate>();
         services.TryAddSingleton<ISiloFatalHandler, StopHostOnFatal>();
         services.TryAddSingleton<MembershipProtocolLoop>();
+        services.TryAddSingleton<FaultInjection>();
         services.TryAddSingleton<DefunctRowCleaner>();
         services.TryAddSingleton(sp => new SiloHealth(
             sp.GetRequiredService<LocalSilo>(), sp.GetRequiredService<MembershipAgent>(), sp.GetRequiredService<Catalog>()));

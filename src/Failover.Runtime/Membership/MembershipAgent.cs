@@ -15,6 +15,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
 {
     private readonly IMembershipTable _table;
     private readonly Lazy<ISiloFatalHandler> _fatal;
+    private readonly FaultInjection _faults;
     private readonly LocalSilo _silo;
     private readonly MembershipOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -31,8 +32,10 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         IOptions<MembershipOptions> options,
         IServiceProvider services,
         TimeProvider timeProvider,
-        ILogger<MembershipAgent> logger)
+        ILogger<MembershipAgent> logger,
+        FaultInjection? faults = null)
     {
+        _faults = faults ?? new FaultInjection();
         _fatal = new Lazy<ISiloFatalHandler>(services.GetRequiredService<ISiloFatalHandler>);
         _table = table;
         _silo = silo;
@@ -160,6 +163,11 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     /// <summary>One renewal. False ends the loop: the row is Dead and the silo must stop.</summary>
     private async Task<bool> RenewAsync(CancellationToken cancellationToken)
     {
+        if (_faults.Paused)
+        {
+            return true;
+        }
+
         var started = _timeProvider.GetTimestamp();
         try
         {

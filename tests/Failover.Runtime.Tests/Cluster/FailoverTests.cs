@@ -27,6 +27,29 @@ public sealed class FailoverTests : ClusterTestBase
     }
 
     [Fact]
+    public async Task A_paused_silo_is_declared_Dead_its_grain_moves_and_on_resuming_it_writes_nothing_and_stops()
+    {
+        var silos = await StartSilosAsync("a", "b", "c");
+        var before = await silos[1].GrainFactory.GetGrain<IWhereGrain>("paused").Touch();
+
+        Cluster.PauseSilo(silos[1]);
+        await WaitUntilDeadAsync(silos[1].Address);
+        var after = await silos[0].GrainFactory.GetGrain<IWhereGrain>("paused").Touch();
+        Assert.NotEqual("b", after.Node);
+        Assert.Equal(before.Count + 1, after.Count);
+        Assert.True(after.Epoch > before.Epoch);
+
+        // Resumed, b still holds the old activation: a call there now is fenced in SQL, never committed.
+        Cluster.ResumeSilo(silos[1]);
+        var stale = await Record.ExceptionAsync(() => silos[1].GrainFactory.GetGrain<IWhereGrain>("paused").Touch());
+        Assert.NotNull(stale);
+        // Whether its lease renewal or its protocol round finds out first, the silo stops its host.
+        await Eventually.True(() => silos[1].Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested,
+            "the resumed silo read itself Dead and stopped");
+        Assert.Equal(after.Count, (await silos[0].GrainFactory.GetGrain<IWhereGrain>("paused").Peek()).Count);
+    }
+
+    [Fact]
     public async Task In_a_two_silo_cluster_the_survivor_declares_a_killed_silo_Dead_alone()
     {
         var silos = await StartSilosAsync("a", "b");

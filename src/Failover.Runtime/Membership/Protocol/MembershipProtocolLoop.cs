@@ -24,6 +24,7 @@ internal sealed partial class MembershipProtocolLoop : IAsyncDisposable
     private readonly SemaphoreSlim _publishGate = new(1, 1);
     private readonly Dictionary<SiloAddress, ProbeRecord> _probes = [];
     private readonly BackgroundLoop _loop;
+    private readonly FaultInjection _faults;
     private bool _exited;
     private bool _fenced;
     private bool _roundsFailing;
@@ -37,8 +38,10 @@ internal sealed partial class MembershipProtocolLoop : IAsyncDisposable
         ISiloFatalHandler fatalHandler,
         MembershipAgent agent,
         TimeProvider timeProvider,
-        ILogger<MembershipProtocolLoop> logger)
+        ILogger<MembershipProtocolLoop> logger,
+        FaultInjection? faults = null)
     {
+        _faults = faults ?? new FaultInjection();
         _table = table;
         _view = view;
         _probeSender = probeSender;
@@ -109,6 +112,11 @@ internal sealed partial class MembershipProtocolLoop : IAsyncDisposable
     /// <summary>One round of the loop: failures are logged once (and their end), and the loop goes on.</summary>
     private async Task<bool> RoundAsync(CancellationToken cancellationToken)
     {
+        if (_faults.Paused)
+        {
+            return true;
+        }
+
         try
         {
             await RunOnceAsync(cancellationToken);
