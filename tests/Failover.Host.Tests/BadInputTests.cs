@@ -1,5 +1,6 @@
 using Failover.Runtime.Membership;
 using Microsoft.Data.Sqlite;
+using Failover.Testing;
 
 namespace Failover.Host.Tests;
 

@@ -87,8 +87,6 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
     public bool HasActivation(GrainId grainId) =>
         _activations.TryGetValue(grainId, out var activation) && activation.State != ActivationState.Invalid;
 
-    public bool IsActive(GrainId grainId) => _activations.TryGetValue(grainId, out var activation) && activation.State == ActivationState.Valid;
-
     public async Task InvokeAsync(GrainId target, VoidGrainMethod method, object?[] arguments)
     {
         var request = new VoidGrainRequest(method, arguments, Deadline());

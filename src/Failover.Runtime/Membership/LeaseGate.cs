@@ -1,4 +1,5 @@
 using Failover.Runtime.Configuration;
+using Failover.Runtime.Membership.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace Failover.Runtime.Membership;
@@ -10,12 +11,10 @@ namespace Failover.Runtime.Membership;
 /// </summary>
 internal sealed class LeaseGate(MembershipAgent agent, IOptions<MembershipOptions> options, TimeProvider timeProvider)
 {
-    private readonly long _leaseTicks = (long)(options.Value.LeaseTimeout.TotalSeconds * timeProvider.TimestampFrequency);
-
     /// <summary>True before the silo joins (nothing runs then) and while the lease is fresh.</summary>
     public bool IsValid =>
         agent.Status == SiloStatus.None
-        || timeProvider.GetTimestamp() - agent.LastRenewalStartTimestamp < _leaseTicks;
+        || SiloLease.IsValid(timeProvider.GetTimestamp(), agent.LastRenewalStartTimestamp, timeProvider.TimestampFrequency, options.Value.LeaseTimeout);
 
     public async ValueTask WaitUntilValidAsync(CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using Failover.Runtime.Client;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Storage;
 using Xunit.Abstractions;
+using Failover.Testing;
 
 namespace Failover.Host.Tests.Faults;
 
@@ -103,19 +104,8 @@ public sealed class ProcessCluster : IAsyncDisposable
         ClusterClient.ConnectAsync(new ClusterClientOptions { ClusterId = Database.ClusterId, Database = DatabaseLocation.Parse(Database.Setting) });
 
     /// <summary>Polls <paramref name="condition"/> until it holds; after the deadline the test fails with every silo's log.</summary>
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? s_deadline);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {because}.\n{Logs()}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitUntilAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null) =>
+        Eventually.True(condition, because, timeout ?? s_deadline, Logs);
 
     /// <summary>Waits for <paramref name="silo"/> to end on its own and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(SiloProcess silo)

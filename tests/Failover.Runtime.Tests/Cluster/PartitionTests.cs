@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Tests.Grains;
 using Failover.Runtime.Tests.Infrastructure;
+using Failover.Testing;
 
 namespace Failover.Runtime.Tests.Cluster;
 

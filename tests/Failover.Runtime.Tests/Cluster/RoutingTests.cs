@@ -2,6 +2,7 @@ using Failover.Runtime.Grains;
 using Failover.Runtime.Tests.Grains;
 using Failover.Runtime.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Failover.Testing;
 
 namespace Failover.Runtime.Tests.Cluster;
 

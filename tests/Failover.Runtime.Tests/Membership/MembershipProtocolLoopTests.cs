@@ -3,6 +3,7 @@ using Failover.Runtime.Membership;
 using Failover.Runtime.Membership.Protocol;
 using Failover.Runtime.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
+using Failover.Testing;
 
 namespace Failover.Runtime.Tests.MembershipProtocol;
 

@@ -3,6 +3,7 @@ using Failover.Runtime.Grains;
 using Failover.Runtime.Messaging;
 using Failover.Runtime.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using Failover.Testing;
 
 namespace Failover.Runtime.Tests.Messaging;
 

@@ -7,6 +7,7 @@ using Failover.Runtime.Configuration;
 using Failover.Runtime.Messaging;
 using Failover.Runtime.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
+using Failover.Testing;
 
 namespace Failover.Runtime.Tests.Messaging;
 

@@ -9,6 +9,7 @@ using Failover.Runtime.Hosting;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Failover.Testing;
 
 namespace Failover.Runtime.Tests.Messaging;
 

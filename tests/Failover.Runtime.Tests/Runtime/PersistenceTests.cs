@@ -4,6 +4,7 @@ using Failover.Runtime.Persistence;
 using Failover.Runtime.Tests.Grains;
 using Failover.Runtime.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Failover.Testing;
 
 namespace Failover.Runtime.Tests.Runtime;
 

@@ -1,6 +1,7 @@
 using Failover.Runtime.Tests.Grains;
 using Failover.Runtime.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Failover.Testing;
 
 namespace Failover.Runtime.Tests.Runtime;
 

@@ -6,6 +6,7 @@ using Failover.Runtime.Tests.Grains;
 using Failover.Runtime.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Failover.Testing;
 
 namespace Failover.Runtime.Tests.Runtime;
 

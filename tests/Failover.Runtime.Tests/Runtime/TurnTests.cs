@@ -1,6 +1,7 @@
 using Failover.Runtime.Grains;
 using Failover.Runtime.Tests.Grains;
 using Failover.Runtime.Tests.Infrastructure;
+using Failover.Testing;
 
 namespace Failover.Runtime.Tests.Runtime;
 
