@@ -1,3 +1,4 @@
+using Failover.Testing;
 using Failover.Runtime.Configuration;
 using Failover.Runtime.Hosting;
 using Failover.Runtime.Membership;

@@ -1,4 +1,4 @@
-namespace Failover.Runtime.Tests.Infrastructure;
+namespace Failover.Testing;
 
 /// <summary>
 /// A TimeProvider whose clock moves only when a test calls <see cref="Advance"/>; timers due by then fire on the
