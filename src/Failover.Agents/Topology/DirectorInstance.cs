@@ -1,6 +1,6 @@
 namespace Failover.Agents.Topology;
 
-/// <summary>The two director instances of an agent cluster (JS7's primary and secondary director).</summary>
+/// <summary>The two director instances of an agent cluster; named <c>primary</c> and <c>secondary</c> for people.</summary>
 public enum DirectorInstance
 {
     Primary,
