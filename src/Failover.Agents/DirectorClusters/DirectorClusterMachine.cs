@@ -83,7 +83,7 @@ public sealed class DirectorClusterMachine
             && Record.State != DirectorClusterState.NodeLossNotConfirmed && incarnation == Record.ActiveIncarnation)
         {
             Update(Record with { State = DirectorClusterState.ActiveShutDown });
-            Emit(DirectorEventKinds.ShutDown, $"{instance.Name()} stopped normally; no fail-over, it resumes as active when it is back");
+            Emit(DirectorEventKinds.ShutDown, $"{instance.ToName()} stopped normally; no fail-over, it resumes as active when it is back");
         }
 
         Evaluate(now);
@@ -113,8 +113,8 @@ public sealed class DirectorClusterMachine
         {
             { SwitchPending: true } => $"{_agentId}: a switch-over is already in progress",
             { State: not DirectorClusterState.Coupled } => $"{_agentId} is {Record.State}, not Coupled: switch-over needs a coupled standby",
-            _ when !Heard(Record.Active, now) => $"{_agentId}: the active director {Record.Active.Name()} is not heartbeating",
-            _ when !HeardStandby(now) => $"{_agentId}: the standby director {Record.Standby.Name()} is not heartbeating",
+            _ when !Heard(Record.Active, now) => $"{_agentId}: the active director {Record.Active.ToName()} is not heartbeating",
+            _ when !HeardStandby(now) => $"{_agentId}: the standby director {Record.Standby.ToName()} is not heartbeating",
             _ when jobsOnActiveNode > 0 => $"{_agentId}: {jobsOnActiveNode} job(s) run on the active director's own subagent; wait for them or cancel them",
             _ => null,
         };
@@ -126,7 +126,7 @@ public sealed class DirectorClusterMachine
         // The old active learns the new epoch as standby and stops acting; the role passes once it has said so.
         _switchRequestedAt = now;
         Update(Record with { SwitchPending = true, Epoch = Record.Epoch + 1, EpochHandedOut = false, CoupledStandbyIncarnation = null });
-        Emit(DirectorEventKinds.SwitchOverRequested, $"active role to pass from {Record.Active.Name()} to {Record.Standby.Name()}, epoch {Record.Epoch}");
+        Emit(DirectorEventKinds.SwitchOverRequested, $"active role to pass from {Record.Active.ToName()} to {Record.Standby.ToName()}, epoch {Record.Epoch}");
         Evaluate(now);
         return Finish(null);
     }
@@ -139,7 +139,7 @@ public sealed class DirectorClusterMachine
         var refusal = Record.State != DirectorClusterState.NodeLossNotConfirmed
             ? $"{_agentId} is {Record.State}: confirm-loss is only accepted in NodeLossNotConfirmed"
             : Heard(lost, now)
-                ? $"{_agentId}: {lost.Name()} is heartbeating (last heard {(now - observation!.LastHeard).TotalMilliseconds:0} ms ago); only a silent instance can be confirmed lost"
+                ? $"{_agentId}: {lost.ToName()} is heartbeating (last heard {(now - observation!.LastHeard).TotalMilliseconds:0} ms ago); only a silent instance can be confirmed lost"
                 : !gone && now - _activatedAt <= Timeout
                     ? $"{_agentId}: the witness has watched for {(now - _activatedAt).TotalMilliseconds:0} ms only; retry after the heartbeat timeout ({Timeout.TotalMilliseconds:0} ms)"
                     : null;
@@ -160,8 +160,8 @@ public sealed class DirectorClusterMachine
             SwitchPending = false,
             LostInstance = lost,
         });
-        Emit(DirectorEventKinds.LossConfirmed, $"a user confirmed the loss of {lost.Name()}");
-        Emit(DirectorEventKinds.FailedOver, $"lost {lost.Name()}; {survivor.Name()} active with epoch {Record.Epoch}");
+        Emit(DirectorEventKinds.LossConfirmed, $"a user confirmed the loss of {lost.ToName()}");
+        Emit(DirectorEventKinds.FailedOver, $"lost {lost.ToName()}; {survivor.ToName()} active with epoch {Record.Epoch}");
         Evaluate(now);
         return Finish(null);
     }
@@ -217,7 +217,7 @@ public sealed class DirectorClusterMachine
                 && observation.KnownEpoch == record.Epoch && observation.Acting == DirectorRole.Standby)
             {
                 Update(record with { State = DirectorClusterState.Coupled, CoupledStandbyIncarnation = observation.Incarnation });
-                Emit(DirectorEventKinds.Coupled, $"{record.Active.Name()} active, {standby.Name()} standby, epoch {record.Epoch}");
+                Emit(DirectorEventKinds.Coupled, $"{record.Active.ToName()} active, {standby.ToName()} standby, epoch {record.Epoch}");
             }
             else if (record.State is DirectorClusterState.Coupled or DirectorClusterState.PassiveLost or DirectorClusterState.NodesAppointed)
             {
@@ -227,7 +227,7 @@ public sealed class DirectorClusterMachine
         else if (KnownLost(standby, now) && record.State is DirectorClusterState.Coupled or DirectorClusterState.PreparedToBeCoupled)
         {
             Update(record with { State = DirectorClusterState.PassiveLost, CoupledStandbyIncarnation = null });
-            Emit(DirectorEventKinds.PassiveLost, $"standby {standby.Name()} lost; {record.Active.Name()} goes on alone");
+            Emit(DirectorEventKinds.PassiveLost, $"standby {standby.ToName()} lost; {record.Active.ToName()} goes on alone");
         }
     }
 
@@ -248,14 +248,14 @@ public sealed class DirectorClusterMachine
                 CoupledStandbyIncarnation = null,
                 LostInstance = record.Active,
             });
-            Emit(DirectorEventKinds.FailedOver, $"lost {record.Active.Name()}; {standby.Name()} active with epoch {Record.Epoch}");
+            Emit(DirectorEventKinds.FailedOver, $"lost {record.Active.ToName()}; {standby.ToName()} active with epoch {Record.Epoch}");
             return;
         }
 
         var reason = coupled
             ? "the agent cluster requires fail-over confirmation"
-            : $"the standby {standby.Name()} was not coupled";
-        EnterNodeLossNotConfirmed(record.Active, DirectorEventKinds.NodeLossNotConfirmed, $"active {record.Active.Name()} lost and {reason}; confirm the loss to fail over");
+            : $"the standby {standby.ToName()} was not coupled";
+        EnterNodeLossNotConfirmed(record.Active, DirectorEventKinds.NodeLossNotConfirmed, $"active {record.Active.ToName()} lost and {reason}; confirm the loss to fail over");
     }
 
     private void EvaluateSwitch(TimeSpan now)
@@ -283,13 +283,13 @@ public sealed class DirectorClusterMachine
                 CoupledStandbyIncarnation = null,
                 LostInstance = null,
             });
-            Emit(DirectorEventKinds.SwitchedOver, $"{Record.Active.Name()} active with epoch {Record.Epoch}; {old.Name()} is standby");
+            Emit(DirectorEventKinds.SwitchedOver, $"{Record.Active.ToName()} active with epoch {Record.Epoch}; {old.ToName()} is standby");
         }
         else if (!KnownLost(old, now))
         {
             // The standby vanished before it could take over: the old active keeps its role under the new epoch.
             Update(record with { SwitchPending = false, State = DirectorClusterState.PassiveLost });
-            Emit(DirectorEventKinds.PassiveLost, $"switch-over abandoned: standby {record.Standby.Name()} lost; {old.Name()} stays active");
+            Emit(DirectorEventKinds.PassiveLost, $"switch-over abandoned: standby {record.Standby.ToName()} lost; {old.ToName()} stays active");
         }
         else
         {
@@ -319,7 +319,7 @@ public sealed class DirectorClusterMachine
                 ActiveIncarnation = heartbeat.Incarnation,
                 CoupledStandbyIncarnation = epoch == record.Epoch ? record.CoupledStandbyIncarnation : null,
             });
-            Emit(DirectorEventKinds.Activated, $"{heartbeat.Instance.Name()} ({heartbeat.Incarnation}) active with epoch {epoch}");
+            Emit(DirectorEventKinds.Activated, $"{heartbeat.Instance.ToName()} ({heartbeat.Incarnation}) active with epoch {epoch}");
         }
 
         return new DirectorAssignment(DirectorRole.Active, Record.Epoch, Record.State, Timeout);
@@ -335,13 +335,13 @@ public sealed class DirectorClusterMachine
 
         if (heartbeat.KnownEpoch > Record.Epoch)
         {
-            return $"{heartbeat.Instance.Name()} knows epoch {heartbeat.KnownEpoch}, the witness only {Record.Epoch}";
+            return $"{heartbeat.Instance.ToName()} knows epoch {heartbeat.KnownEpoch}, the witness only {Record.Epoch}";
         }
 
         var holder = heartbeat.Instance == Record.Active && !Record.SwitchPending
             && (Record.ActiveIncarnation is null || Record.ActiveIncarnation == heartbeat.Incarnation);
         return heartbeat.Acting == DirectorRole.Active && heartbeat.KnownEpoch == Record.Epoch && Record.EpochHandedOut && !holder
-            ? $"{heartbeat.Instance.Name()} acts as active with epoch {heartbeat.KnownEpoch}, but the witness gave it to {Record.Active.Name()}"
+            ? $"{heartbeat.Instance.ToName()} acts as active with epoch {heartbeat.KnownEpoch}, but the witness gave it to {Record.Active.ToName()}"
             : null;
     }
 

@@ -64,7 +64,8 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<FaultInjection>();
         services.TryAddSingleton<DefunctRowCleaner>();
         services.TryAddSingleton(sp => new SiloHealth(
-            sp.GetRequiredService<LocalSilo>(), sp.GetRequiredService<MembershipAgent>(), sp.GetRequiredService<Catalog>()));
+            sp.GetRequiredService<LocalSilo>(), sp.GetRequiredService<MembershipAgent>(), sp.GetRequiredService<Catalog>(),
+            sp.GetRequiredService<LeaseGate>()));
         services.AddHostedService<SiloLifecycleService>();
         return services;
     }
