@@ -8,9 +8,17 @@ namespace Failover.Client;
 /// </summary>
 internal sealed record ClientCommandLine(string Command, IReadOnlyList<string> Arguments, DatabaseLocation Database, string ClusterId, bool Json)
 {
+    /// <summary>The service whose events and grain state to read (FAILOVER_SERVICEID, default "default").</summary>
+    public string ServiceId { get; init; } = "default";
+
     public const string Usage = """
-        usage: client [--database DB] [--cluster-id ID] [--json] COMMAND
-          members    the membership table: silos, their status and IAmAlive age
+        usage: client [--database DB] [--cluster-id ID] [--service-id ID] [--json] COMMAND
+          members                        the membership table: silos, their status and IAmAlive age
+          apply -f FILE                  validate a topology file and apply it to the cluster
+          agents                         director agent clusters: state, active and standby, epoch, heartbeats
+          switch-over AGENT              hand the active role of a coupled agent cluster to its standby
+          confirm-loss AGENT INSTANCE    confirm that INSTANCE (primary|secondary) is lost, so the other takes over
+          events [--agent A] [--limit N] what the agent clusters did, oldest first
           DB is sqlite:PATH (default sqlite:./data/cluster.db) or postgres:CONNECTION_STRING
         """;
 
@@ -18,6 +26,7 @@ internal sealed record ClientCommandLine(string Command, IReadOnlyList<string> A
     {
         string? database = Environment.GetEnvironmentVariable("FAILOVER_DATABASE");
         var clusterId = Environment.GetEnvironmentVariable("FAILOVER_CLUSTERID") ?? "default";
+        var serviceId = Environment.GetEnvironmentVariable("FAILOVER_SERVICEID") ?? "default";
         var json = false;
         string? command = null;
         var arguments = new List<string>();
@@ -34,6 +43,9 @@ internal sealed record ClientCommandLine(string Command, IReadOnlyList<string> A
                     break;
                 case "--cluster-id":
                     clusterId = NextValue(args, ref i, argument);
+                    break;
+                case "--service-id":
+                    serviceId = NextValue(args, ref i, argument);
                     break;
                 case "--help" or "-h":
                     return new ClientCommandLine("help", [], DatabaseLocation.Parse(DatabaseLocation.Default), clusterId, json);
@@ -79,7 +91,12 @@ internal sealed record ClientCommandLine(string Command, IReadOnlyList<string> A
             throw new UsageException("--cluster-id needs a non-empty value");
         }
 
-        return new ClientCommandLine(command, arguments, location, clusterId, json);
+        if (string.IsNullOrWhiteSpace(serviceId))
+        {
+            throw new UsageException("--service-id needs a non-empty value");
+        }
+
+        return new ClientCommandLine(command, arguments, location, clusterId, json) { ServiceId = serviceId };
     }
 
     private static string NextValue(IReadOnlyList<string> args, ref int index, string option) =>

@@ -15,6 +15,11 @@ try
     {
         "help" => ShowUsage(),
         "members" => await MembersCommand.RunAsync(commandLine, Console.Out, cancellation.Token),
+        "apply" => await ApplyCommand.RunAsync(commandLine, Console.Out, Console.Error, cancellation.Token),
+        "agents" => await AgentsCommand.RunAsync(commandLine, Console.Out, cancellation.Token),
+        "switch-over" => await DirectorCommands.SwitchOverAsync(commandLine, Console.Out, Console.Error, cancellation.Token),
+        "confirm-loss" => await DirectorCommands.ConfirmLossAsync(commandLine, Console.Out, Console.Error, cancellation.Token),
+        "events" => await EventsCommand.RunAsync(commandLine, Console.Out, cancellation.Token),
         _ => throw new UsageException($"unknown command '{commandLine.Command}'"),
     };
 }
@@ -23,7 +28,8 @@ catch (UsageException exception)
     Console.Error.WriteLine($"error: {exception.Message} (see --help)");
     return 2;
 }
-catch (Exception exception) when (exception is DatabaseUnavailableException or SchemaVersionException or FormatException)
+catch (Exception exception) when (exception is DatabaseUnavailableException or SchemaVersionException or FormatException
+    or Failover.Runtime.Grains.SiloUnavailableException or Failover.Runtime.Grains.GrainCallException or TimeoutException or InvalidOperationException)
 {
     Console.Error.WriteLine($"error: {exception.Message}");
     return 1;

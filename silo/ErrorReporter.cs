@@ -29,6 +29,7 @@ internal static class ErrorReporter
         DatabaseUnavailableException unavailable => (unavailable.Message, FailureExitCode),
         SchemaVersionException schema => (schema.Message, FailureExitCode),
         SiloDeclaredDeadException dead => (dead.Message, FailureExitCode),
+        Failover.Runtime.Grains.SiloUnavailableException unavailable => (unavailable.Message, FailureExitCode),
         Microsoft.AspNetCore.Connections.AddressInUseException => ($"port {port} is already in use", FailureExitCode),
         IOException io when FindSocketError(io) is SocketError.AddressAlreadyInUse => ($"port {port} is already in use", FailureExitCode),
         IOException io when FindSocketError(io) is SocketError.AddressNotAvailable => ($"cannot listen on the configured host address: {io.Message}", FailureExitCode),

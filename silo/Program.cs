@@ -1,4 +1,5 @@
 using System.Net;
+using Failover.Agents.Hosting;
 using Failover.Runtime.Hosting;
 using Failover.Runtime.Storage;
 using Failover.Silo;
@@ -33,7 +34,13 @@ try
         return await InitDatabaseAsync(builder.Configuration);
     }
 
+    if (commandLine.Verb == SiloVerb.Stop)
+    {
+        return await StopSiloCommand.RunAsync(builder.Configuration, commandLine.FailOver);
+    }
+
     builder.Services.AddFailoverSilo(builder.Configuration);
+    builder.Services.AddFailoverAgents(builder.Configuration);
     port = builder.Configuration.GetValue("Port", 11111);
     var httpPort = builder.Configuration.GetValue("HttpPort", 0);
     var host = builder.Configuration.GetValue("Host", "127.0.0.1")!;

@@ -6,6 +6,7 @@ internal enum SiloVerb
 {
     Run,
     InitDb,
+    Stop,
     Help,
 }
 
@@ -15,9 +16,13 @@ internal enum SiloVerb
 /// </summary>
 internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string, string> Settings, string? ConfigFile)
 {
+    /// <summary><c>silo stop --fail-over</c>: the stopped silo's director roles fail over as after a crash.</summary>
+    public bool FailOver { get; init; }
+
     public const string Usage = """
         usage: silo [run] --node NAME [--port N] [--http-port N] [--host ADDRESS] [--database DB] [--cluster-id ID] [--service-id ID] [--config FILE]
                silo init-db [--database DB] [--config FILE]
+               silo stop --node NAME [--fail-over] [--database DB] [--cluster-id ID] [--config FILE]
           DB is sqlite:PATH (default sqlite:./data/cluster.db) or postgres:CONNECTION_STRING
         """;
 
@@ -42,20 +47,28 @@ internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string
             {
                 "run" => SiloVerb.Run,
                 "init-db" => SiloVerb.InitDb,
+                "stop" => SiloVerb.Stop,
                 "help" => SiloVerb.Help,
-                _ => throw new UsageException($"unknown command '{args[0]}' (expected run or init-db)"),
+                _ => throw new UsageException($"unknown command '{args[0]}' (expected run, init-db or stop)"),
             };
             index = 1;
         }
 
         var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         string? configFile = null;
+        var failOver = false;
         for (; index < args.Count; index++)
         {
             var argument = args[index];
             if (argument is "--help" or "-h")
             {
                 return new SiloCommandLine(SiloVerb.Help, settings, null);
+            }
+
+            if (argument == "--fail-over")
+            {
+                failOver = verb == SiloVerb.Stop ? true : throw new UsageException("option --fail-over belongs to 'silo stop'");
+                continue;
             }
 
             var (name, inlineValue) = SplitOption(argument);
@@ -87,7 +100,12 @@ internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string
             settings[s_optionKeys[name]] = value;
         }
 
-        return new SiloCommandLine(verb, settings, configFile);
+        if (verb == SiloVerb.Stop && !settings.ContainsKey("Node"))
+        {
+            throw new UsageException("silo stop needs --node NAME (the node whose silo to stop)");
+        }
+
+        return new SiloCommandLine(verb, settings, configFile) { FailOver = failOver };
     }
 
     private static (string Name, string? Value) SplitOption(string argument)

@@ -14,7 +14,7 @@ internal static class SiloConfiguration
     private static readonly HashSet<string> s_knownTopLevelKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         "Node", "Host", "Port", "HttpPort", "Database", "ClusterId", "ServiceId",
-        "Membership", "Grains", "Reminders", "Messaging", "Logging", "ManagedAgents", "FailoverAgents",
+        "Membership", "Grains", "Reminders", "Messaging", "Agents", "Logging", "ManagedAgents", "FailoverAgents",
     };
 
     public static void Apply(IConfigurationBuilder configuration, SiloCommandLine commandLine)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Failover.Agents.Topology;
 
 namespace Failover.Agents.DirectorClusters;
@@ -31,5 +32,6 @@ public sealed record DirectorClusterRecord
     /// <summary>The instance last lost (the subject of FailedOver and NodeLossNotConfirmed).</summary>
     public DirectorInstance? LostInstance { get; init; }
 
+    [JsonIgnore]
     public DirectorInstance Standby => Active.Other();
 }

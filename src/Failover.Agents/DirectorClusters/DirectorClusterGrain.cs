@@ -1,0 +1,223 @@
+using Failover.Agents.Topology;
+using Failover.Runtime.Events;
+using Failover.Runtime.Grains;
+using Failover.Runtime.Membership;
+using Failover.Runtime.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Failover.Agents.DirectorClusters;
+
+/// <summary>
+/// The witness of one director agent cluster: a thin shell around <see cref="DirectorClusterMachine"/>. Every changed
+/// record is written (fenced by this activation's epoch) before the answer that depends on it leaves the grain; events
+/// follow. A timer judges heartbeats; a reminder brings the grain back on another silo when its silo dies.
+/// </summary>
+[GrainType(DirectorClusterPlacement.GrainType)]
+public sealed partial class DirectorClusterGrain(
+    [PersistentState("director")] IPersistentState<DirectorClusterRecord> state,
+    TopologyView topology,
+    MembershipView membership,
+    IClusterEventLog events,
+    TimeProvider timeProvider,
+    ILogger<DirectorClusterGrain> logger) : Grain, IDirectorClusterGrain, IRemindable
+{
+    private const string WatchReminder = "watch";
+    private static readonly TimeSpan WatchPeriod = TimeSpan.FromSeconds(1);
+
+    private DirectorClusterMachine? _machine;
+    private AgentClusterSpec? _spec;
+    private IGrainTimer? _timer;
+
+    private string AgentId => GetPrimaryKeyString();
+
+    private DirectorClusterMachine Machine => _machine ?? throw new InvalidOperationException("The director cluster grain is not active.");
+
+    private AgentClusterSpec Spec => _spec ?? throw new InvalidOperationException("The director cluster grain is not active.");
+
+    private TimeSpan Now => MonotonicClock.Now(timeProvider);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _spec = topology.Current.FindAgentCluster(AgentId)
+            ?? throw new InvalidOperationException($"agent cluster '{AgentId}' is not in the topology (version {topology.Version} on this silo)");
+        _machine = new DirectorClusterMachine(AgentId, state.State, SettingsOf(_spec), Now);
+        if (!state.RecordExists)
+        {
+            await state.WriteStateAsync(cancellationToken);
+            await RecordAsync(
+                [new DirectorClusterEvent(DirectorEventKinds.Appointed, $"primary on {_spec.PrimaryNode}, secondary on {_spec.SecondaryNode}")],
+                cancellationToken);
+        }
+
+        _timer = RegisterGrainTimer(TickAsync, _spec.Heartbeat, _spec.Heartbeat);
+        if (await GetReminder(WatchReminder) is null)
+        {
+            await RegisterOrUpdateReminder(WatchReminder, WatchPeriod, WatchPeriod);
+        }
+
+        LogActivated(AgentId, state.State.State, state.State.Epoch);
+    }
+
+    public async Task<DirectorAssignment> Heartbeat(DirectorHeartbeat heartbeat)
+    {
+        ArgumentNullException.ThrowIfNull(heartbeat);
+        if (SiloAddress.TryParse(heartbeat.Incarnation, out var silo) && membership.IsDead(silo))
+        {
+            // Sent before its silo froze, or after it resumed: a Dead silo's instance gets no role.
+            var dead = Machine.SiloDead(heartbeat.Incarnation, Now);
+            await ApplyAsync(dead, CancellationToken.None);
+            return new DirectorAssignment(DirectorRole.Standby, dead.Record.Epoch, dead.Record.State, Spec.HeartbeatTimeout);
+        }
+
+        var step = Machine.Heartbeat(heartbeat, Now);
+        await ApplyAsync(step, CancellationToken.None);
+        return step.Assignment!;
+    }
+
+    public async Task Stopping(DirectorInstance instance, string incarnation, bool failOver) =>
+        await ApplyAsync(Machine.InstanceStopping(instance, incarnation, failOver, Now), CancellationToken.None);
+
+    public async Task<CommandOutcome> SwitchOver()
+    {
+        var workload = ServiceProvider.GetService<IDirectorWorkload>();
+        var activeNode = Spec.NodeOf(Machine.Record.Active);
+        var running = workload is null ? 0 : await workload.RunningTasksOnNodeAsync(AgentId, activeNode, CancellationToken.None);
+        var step = Machine.SwitchOver(running, Now);
+        await ApplyAsync(step, CancellationToken.None);
+        return step.Refused
+            ? new CommandOutcome(false, step.Refusal!)
+            : new CommandOutcome(true, $"{AgentId}: switch-over from {step.Record.Active.ToName()} to {step.Record.Standby.ToName()} under way (epoch {step.Record.Epoch})");
+    }
+
+    public async Task<CommandOutcome> ConfirmLoss(DirectorInstance instance)
+    {
+        var step = Machine.ConfirmLoss(instance, Now);
+        await ApplyAsync(step, CancellationToken.None);
+        return step.Refused
+            ? new CommandOutcome(false, step.Refusal!)
+            : new CommandOutcome(true, $"{AgentId}: loss of {instance.ToName()} confirmed; {step.Record.Active.ToName()} becomes active with epoch {step.Record.Epoch}");
+    }
+
+    public Task<DirectorClusterView> GetView()
+    {
+        var now = Now;
+        var record = Machine.Record;
+        var activeRole = !record.SwitchPending && record.EpochHandedOut
+            && record.State is not (DirectorClusterState.NodeLossNotConfirmed or DirectorClusterState.ActiveShutDown);
+        var instances = new[] { DirectorInstance.Primary, DirectorInstance.Secondary }.Select(instance =>
+        {
+            Machine.Observations.TryGetValue(instance, out var seen);
+            var role = instance == record.Active && activeRole ? "active" : "standby";
+            return new DirectorInstanceView(
+                instance.ToName(),
+                Spec.NodeOf(instance),
+                seen is { Gone: true } ? "gone" : role,
+                seen is null ? null : (long)(now - seen.LastHeard).TotalMilliseconds,
+                seen?.Incarnation);
+        }).ToList();
+        return Task.FromResult(new DirectorClusterView(
+            AgentId,
+            record.State.ToString(),
+            record.Active.ToName(),
+            Spec.NodeOf(record.Active),
+            record.Standby.ToName(),
+            record.Epoch,
+            record.State == DirectorClusterState.Coupled,
+            record.SwitchPending,
+            instances));
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => TickAsync(CancellationToken.None);
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        if (topology.Current.FindAgentCluster(AgentId) is not { } spec)
+        {
+            // The agent cluster left the topology: stop watching it.
+            if (await GetReminder(WatchReminder) is { } reminder)
+            {
+                await UnregisterReminder(reminder);
+            }
+
+            DeactivateOnIdle();
+            return;
+        }
+
+        if (spec != _spec)
+        {
+            ApplySettings(spec);
+        }
+
+        var now = Now;
+        var step = Machine.Tick(now);
+        foreach (var (_, seen) in Machine.Observations.ToList())
+        {
+            if (!seen.Gone && SiloAddress.TryParse(seen.Incarnation, out var silo) && membership.IsDead(silo))
+            {
+                step = Combine(step, Machine.SiloDead(seen.Incarnation, now));
+            }
+        }
+
+        await ApplyAsync(step, cancellationToken);
+    }
+
+    private void ApplySettings(AgentClusterSpec spec)
+    {
+        var heartbeatChanged = spec.Heartbeat != Spec.Heartbeat;
+        _spec = spec;
+        Machine.Settings = SettingsOf(spec);
+        if (heartbeatChanged)
+        {
+            _timer?.Dispose();
+            _timer = RegisterGrainTimer(TickAsync, spec.Heartbeat, spec.Heartbeat);
+        }
+
+        LogSettings(AgentId, spec.Heartbeat.TotalMilliseconds, spec.HeartbeatTimeout.TotalMilliseconds, spec.RequireFailoverConfirmation);
+    }
+
+    private async Task ApplyAsync(DirectorStep step, CancellationToken cancellationToken)
+    {
+        if (step.Changed)
+        {
+            state.State = step.Record;
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        await RecordAsync(step.Events, cancellationToken);
+    }
+
+    private async Task RecordAsync(IReadOnlyList<DirectorClusterEvent> happened, CancellationToken cancellationToken)
+    {
+        foreach (var happening in happened)
+        {
+            LogEvent(AgentId, happening.Kind, happening.Detail);
+            try
+            {
+                await events.AppendAsync(AgentId, happening.Kind, happening.Detail, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The role state is already durable; an event the database refused is still in the silo's log.
+                LogEventLost(AgentId, happening.Kind, exception.Message);
+            }
+        }
+    }
+
+    private static DirectorStep Combine(DirectorStep first, DirectorStep second) =>
+        second with { Changed = first.Changed || second.Changed, Events = [.. first.Events, .. second.Events] };
+
+    private static DirectorClusterSettings SettingsOf(AgentClusterSpec spec) => new(spec.HeartbeatTimeout, spec.RequireFailoverConfirmation);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Director cluster {Agent} witness active: {State}, epoch {Epoch}")]
+    private partial void LogActivated(string agent, DirectorClusterState state, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Director cluster {Agent}: heartbeat {HeartbeatMs} ms, timeout {TimeoutMs} ms, confirmation {RequireConfirmation}")]
+    private partial void LogSettings(string agent, double heartbeatMs, double timeoutMs, bool requireConfirmation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Director cluster {Agent}: {Kind}: {Detail}")]
+    private partial void LogEvent(string agent, string kind, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Director cluster {Agent}: event {Kind} could not be recorded: {Reason}")]
+    private partial void LogEventLost(string agent, string kind, string reason);
+}

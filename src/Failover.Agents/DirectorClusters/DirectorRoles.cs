@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+using Failover.Agents.Topology;
+using Failover.Runtime.Hosting;
+
+namespace Failover.Agents.DirectorClusters;
+
+/// <summary>
+/// The director roles this silo holds, for whatever acts on behalf of an active director (dispatching, file watches).
+/// An instance acts only while its lease from the witness is valid and the silo holds its own membership lease.
+/// </summary>
+public sealed class DirectorRoles(SiloHealth health, TimeProvider timeProvider)
+{
+    private readonly ConcurrentDictionary<string, (DirectorInstance Instance, DirectorLease Lease)> _held = new(StringComparer.Ordinal);
+
+    /// <summary>Whether this silo's director of <paramref name="agentId"/> may act as active now, and with which token.</summary>
+    public bool IsActing(string agentId, out long epoch)
+    {
+        epoch = 0;
+        if (!_held.TryGetValue(agentId, out var held) || !health.HoldsLease)
+        {
+            return false;
+        }
+
+        lock (held.Lease)
+        {
+            epoch = held.Lease.Epoch;
+            return held.Lease.IsActing(MonotonicClock.Now(timeProvider));
+        }
+    }
+
+    public IReadOnlyCollection<string> AgentClusters => [.. _held.Keys];
+
+    internal void Hold(string agentId, DirectorInstance instance, DirectorLease lease) => _held[agentId] = (instance, lease);
+
+    internal void Release(string agentId) => _held.TryRemove(agentId, out _);
+}

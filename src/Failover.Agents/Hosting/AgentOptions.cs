@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Failover.Agents.Hosting;
+
+/// <summary>The silo's <c>Agents</c> configuration section.</summary>
+public sealed class AgentOptions : IValidatableObject
+{
+    public const string SectionName = "Agents";
+
+    /// <summary>How often the silo asks for a newer topology; changed settings take effect within this time.</summary>
+    public TimeSpan TopologyRefresh { get; set; } = TimeSpan.FromSeconds(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (TopologyRefresh <= TimeSpan.Zero || TopologyRefresh > TimeSpan.FromMinutes(10))
+        {
+            yield return new ValidationResult($"Agents:TopologyRefresh must be above zero and at most 10 minutes, not {TopologyRefresh}.", [nameof(TopologyRefresh)]);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Failover.Agents.DirectorClusters;
+using Failover.Agents.SiloControl;
+using Failover.Agents.Topology;
+using Failover.Runtime.Hosting;
+using Failover.Runtime.Placement;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Failover.Agents.Hosting;
+
+public static class AgentServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the agents to a silo (after <c>AddFailoverSilo</c>): the topology and its watcher, director agent clusters
+    /// (witness grains and this node's director instances), and operator control of the silo.
+    /// </summary>
+    public static IServiceCollection AddFailoverAgents(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<AgentOptions>()
+            .Bind(configuration.GetSection(AgentOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddGrainsFromAssembly(typeof(AgentServiceCollectionExtensions).Assembly);
+        services.TryAddSingleton<TopologyView>();
+        services.TryAddSingleton<ShutdownIntent>();
+        services.TryAddSingleton<DirectorRoles>();
+        services.AddSingleton<IGrainPlacement, DirectorClusterPlacement>();
+        services.AddSingleton<IGrainPlacement, SiloControlPlacement>();
+        services.AddHostedService<TopologyWatcher>();
+        services.AddHostedService<DirectorInstanceService>();
+        return services;
+    }
+}

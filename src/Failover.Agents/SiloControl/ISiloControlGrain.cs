@@ -1,0 +1,10 @@
+using Failover.Runtime.Grains;
+
+namespace Failover.Agents.SiloControl;
+
+/// <summary>Operator control of one node's silo (key: the node name); it always lives on that node's silo.</summary>
+public interface ISiloControlGrain : IGrainWithStringKey
+{
+    /// <summary>Stops the silo; with <paramref name="failOver"/> its director roles fail over as after a crash.</summary>
+    Task<string> Stop(bool failOver);
+}

@@ -1,0 +1,21 @@
+using Failover.Runtime.Grains;
+
+namespace Failover.Agents.Topology;
+
+/// <summary>The cluster's topology, kept by one grain (key <see cref="Key"/>); silos poll it to learn their roles.</summary>
+public interface ITopologyGrain : IGrainWithStringKey
+{
+    public const string Key = "topology";
+
+    /// <summary>Validates and stores <paramref name="json"/> unless it equals the current topology.</summary>
+    Task<TopologyApplyResult> Apply(string json);
+
+    /// <summary>The current topology when its version is above <paramref name="knownVersion"/>, else null.</summary>
+    Task<TopologySnapshot?> GetIfNewer(long knownVersion);
+}
+
+/// <summary>A stored topology: its canonical JSON and the version it was applied as (0 = none yet).</summary>
+public sealed record TopologySnapshot(long Version, string Json, string ContentHash);
+
+/// <summary>What an apply did: <see cref="Changes"/> is one line per changed entity (empty when nothing changed).</summary>
+public sealed record TopologyApplyResult(bool Changed, long Version, IReadOnlyList<string> Changes);
