@@ -20,20 +20,33 @@ internal sealed partial class DirectorInstanceService(
     DirectorRoles roles,
     ShutdownIntent shutdown,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : IHostedService, IDisposable
+    ILoggerFactory loggerFactory) : IHostedLifecycleService, IDisposable
 {
     private readonly Dictionary<string, DirectorInstanceRunner> _runners = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ILogger _logger = loggerFactory.CreateLogger<DirectorInstanceService>();
     private bool _stopping;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>After the silo's own StartedAsync (registration order): the silo is Active and can call its witness.</summary>
+    public async Task StartedAsync(CancellationToken cancellationToken)
     {
         topology.Changed += OnTopologyChanged;
         await ReconcileAsync(topology.Current);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Runs before the silo's own stopping (hosts stop lifecycle services in reverse order of registration), while
+    /// the transport still carries the last message to the witness.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         topology.Changed -= OnTopologyChanged;
         await _gate.WaitAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Failover.Agents.Hosting;
 using Failover.Runtime.Grains;
+using Failover.Runtime.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,7 @@ namespace Failover.Agents.Topology;
 internal sealed partial class TopologyWatcher(
     IGrainFactory grains,
     TopologyView view,
+    SiloHealth health,
     IOptions<AgentOptions> options,
     TimeProvider timeProvider,
     ILogger<TopologyWatcher> logger) : BackgroundService
@@ -20,10 +22,16 @@ internal sealed partial class TopologyWatcher(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            await RefreshAsync(stoppingToken);
+            if (health.HoldsLease)
+            {
+                await RefreshAsync(stoppingToken);
+            }
+
             try
             {
-                await Task.Delay(options.Value.TopologyRefresh, timeProvider, stoppingToken);
+                // Until the silo is Active, look again soon; then at the configured pace.
+                var pause = health.HoldsLease ? options.Value.TopologyRefresh : TimeSpan.FromMilliseconds(50);
+                await Task.Delay(pause, timeProvider, stoppingToken);
             }
             catch (OperationCanceledException)
             {
