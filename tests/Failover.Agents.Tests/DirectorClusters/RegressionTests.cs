@@ -7,12 +7,13 @@ namespace Failover.Agents.Tests.DirectorClusters;
 /// <summary>Scenarios in which the witness once let two directors act at once; each seed replays its simulation run.</summary>
 public sealed class RegressionTests
 {
-    /// <summary>Seeds that found a switch-over completed by a re-activated witness during the old active's lease.</summary>
+    /// <summary>Seeds that found (before the fix) a switch-over completed by a re-activated witness during the old active's lease.</summary>
     [Theory]
     [InlineData(463)]
     [InlineData(4002)]
     [InlineData(7375)]
     [InlineData(9942)]
+    [InlineData(13919)]
     public void Simulation_seed_passes(int seed) => DirectorClusterSimulation.Run(seed);
 
     /// <summary>

@@ -140,7 +140,7 @@ public sealed class SwitchOverTests
     }
 
     /// <summary>
-    /// Regression (simulation seeds 463, 4002, 7375, 9942): a witness re-activated while a switch was pending took the
+    /// Regression (simulation seeds 463, 4002, 7375, 9942, 13919): a witness re-activated while a switch was pending took the
     /// old active's silence for a step-down and gave the role to the standby while the old active still acted on its lease.
     /// </summary>
     [Fact]

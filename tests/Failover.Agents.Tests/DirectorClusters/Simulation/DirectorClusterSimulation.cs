@@ -439,7 +439,7 @@ internal sealed class DirectorClusterSimulation
         }
 
         var delay = _random.NextDouble() < Parameters.SpikeChance
-            ? Ms(_random.Next(0, 2 * TimeoutMs + 1))
+            ? Ms(_random.Next(0, 4 * TimeoutMs + 1))
             : Ms(_random.Next(0, (int)Parameters.MaxDelay.TotalMilliseconds + 1));
         At(Now + delay, deliver);
     }
