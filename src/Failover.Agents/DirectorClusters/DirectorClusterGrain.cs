@@ -151,11 +151,18 @@ public sealed partial class DirectorClusterGrain(
 
         var now = Now;
         var step = Machine.Tick(now);
-        foreach (var (_, seen) in Machine.Observations.ToList())
+        // The incarnations heard, and those the record names (a fresh witness has heard nobody yet).
+        var incarnations = Machine.Observations.Values.Where(o => !o.Gone).Select(o => o.Incarnation)
+            .Append(Machine.Record.ActiveIncarnation)
+            .Append(Machine.Record.CoupledStandbyIncarnation)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        foreach (var incarnation in incarnations)
         {
-            if (!seen.Gone && SiloAddress.TryParse(seen.Incarnation, out var silo) && membership.IsDead(silo))
+            if (SiloAddress.TryParse(incarnation, out var silo) && membership.IsDead(silo))
             {
-                step = Combine(step, Machine.SiloDead(seen.Incarnation, now));
+                step = Combine(step, Machine.SiloDead(incarnation, now));
             }
         }
 

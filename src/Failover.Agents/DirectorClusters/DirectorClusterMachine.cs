@@ -10,13 +10,21 @@ namespace Failover.Agents.DirectorClusters;
 /// Safety: an instance acts as active only until <c>send time of its last answered heartbeat + HeartbeatTimeout</c>
 /// (see <see cref="DirectorLease"/>). The witness hands the role elsewhere only after it has not heard the active
 /// for longer than that (or after its silo is Dead, or it stopped), so the two leases never overlap. A re-activated
-/// witness has not heard anybody: it judges nobody lost until it has itself watched for HeartbeatTimeout.
+/// witness has not heard anybody: it judges nobody lost until it has itself watched for HeartbeatTimeout, unless
+/// the incarnation the record gave the role to stopped or is Dead.
+/// </para>
+/// <para>
+/// The witness tracks every incarnation it hears separately: a late message of an older incarnation says nothing about
+/// the current one. A new incarnation of the active instance gets the role (with a new epoch) only once the incarnation
+/// holding it cannot act any more: it stopped, is Dead, or its lease ran out. A switch-over passes the role only once the
+/// old active said it stepped down, is gone, or the lease it held when the switch began has run out.
 /// </para>
 /// </summary>
 public sealed class DirectorClusterMachine
 {
     private readonly string _agentId;
     private readonly Dictionary<DirectorInstance, InstanceObservation> _seen = [];
+    private readonly Dictionary<(DirectorInstance Instance, string Incarnation), InstanceObservation> _incarnations = [];
     private readonly TimeSpan _activatedAt;
     private TimeSpan _switchRequestedAt;
     private long _highestClaimedEpoch;
@@ -44,14 +52,16 @@ public sealed class DirectorClusterMachine
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
         var instance = heartbeat.Instance;
-        if (_seen.TryGetValue(instance, out var known) && known.Gone && known.Incarnation == heartbeat.Incarnation)
+        var key = (instance, heartbeat.Incarnation);
+        _incarnations.TryGetValue(key, out var known);
+        if (known is { Gone: true })
         {
             // A late heartbeat of an incarnation that stopped or was declared dead: it never acts again.
             return Finish(new DirectorAssignment(DirectorRole.Standby, Record.Epoch, Record.State, Timeout));
         }
 
-        var lease = known is not null && known.Incarnation == heartbeat.Incarnation ? Max(known.Lease, Timeout) : Timeout;
-        _seen[instance] = new InstanceObservation(heartbeat.Incarnation, now, heartbeat.KnownEpoch, heartbeat.Acting) { Lease = lease };
+        var lease = known is not null ? Max(known.Lease, Timeout) : Timeout;
+        _seen[instance] = _incarnations[key] = new InstanceObservation(heartbeat.Incarnation, now, heartbeat.KnownEpoch, heartbeat.Acting) { Lease = lease };
         _highestClaimedEpoch = Math.Max(_highestClaimedEpoch, heartbeat.KnownEpoch);
         if (ConflictOf(heartbeat) is { } conflict)
         {
@@ -61,12 +71,18 @@ public sealed class DirectorClusterMachine
         if (instance == Record.Active && Record.State is DirectorClusterState.ActiveShutDown or DirectorClusterState.NodeLossNotConfirmed
             && (Record.State == DirectorClusterState.ActiveShutDown ? heartbeat.Incarnation != Record.ActiveIncarnation : Record.LostInstance == instance))
         {
-            // The active is back (restarted after a normal stop, or heard again after its loss was suspected).
-            Update(Record with { State = HeardStandby(now) ? DirectorClusterState.PreparedToBeCoupled : DirectorClusterState.PassiveLost, LostInstance = null });
+            // The active is back (restarted after a normal stop, or heard again after its loss was suspected). The
+            // incarnation that held the role stopped or was judged lost: a new incarnation need not wait for it.
+            Update(Record with
+            {
+                State = HeardStandby(now) ? DirectorClusterState.PreparedToBeCoupled : DirectorClusterState.PassiveLost,
+                LostInstance = null,
+                ActiveIncarnation = heartbeat.Incarnation == Record.ActiveIncarnation ? Record.ActiveIncarnation : null,
+            });
         }
 
         Evaluate(now);
-        return Finish(AssignmentFor(heartbeat));
+        return Finish(AssignmentFor(heartbeat, now));
     }
 
     public DirectorStep Tick(TimeSpan now)
@@ -93,9 +109,11 @@ public sealed class DirectorClusterMachine
     /// <summary>The membership table shows the silo of <paramref name="incarnation"/> Dead: that instance is lost at once.</summary>
     public DirectorStep SiloDead(string incarnation, TimeSpan now)
     {
-        foreach (var (instance, observation) in _seen.ToList())
+        foreach (var instance in (DirectorInstance[])[DirectorInstance.Primary, DirectorInstance.Secondary])
         {
-            if (observation.Incarnation == incarnation && !observation.Gone)
+            // Heard by this witness, or (for a freshly re-activated witness) the incarnation its record names.
+            if (_incarnations.ContainsKey((instance, incarnation))
+                || (instance == Record.Active ? Record.ActiveIncarnation : Record.CoupledStandbyIncarnation) == incarnation)
             {
                 MarkGone(instance, incarnation, now);
             }
@@ -135,12 +153,11 @@ public sealed class DirectorClusterMachine
     public DirectorStep ConfirmLoss(DirectorInstance lost, TimeSpan now)
     {
         Evaluate(now);
-        var gone = _seen.TryGetValue(lost, out var observation) && observation.Gone;
         var refusal = Record.State != DirectorClusterState.NodeLossNotConfirmed
             ? $"{_agentId} is {Record.State}: confirm-loss is only accepted in NodeLossNotConfirmed"
             : Heard(lost, now)
-                ? $"{_agentId}: {lost.ToName()} is heartbeating (last heard {(now - observation!.LastHeard).TotalMilliseconds:0} ms ago); only a silent instance can be confirmed lost"
-                : !gone && now - _activatedAt <= Timeout
+                ? $"{_agentId}: {lost.ToName()} is heartbeating (last heard {(now - LastHeard(lost)).TotalMilliseconds:0} ms ago); only a silent instance can be confirmed lost"
+                : !KnownLost(lost, now)
                     ? $"{_agentId}: the witness has watched for {(now - _activatedAt).TotalMilliseconds:0} ms only; retry after the heartbeat timeout ({Timeout.TotalMilliseconds:0} ms)"
                     : null;
         if (refusal is not null)
@@ -155,7 +172,8 @@ public sealed class DirectorClusterMachine
             Active = survivor,
             Epoch = Math.Max(Record.Epoch, _highestClaimedEpoch) + 1,
             EpochHandedOut = false,
-            ActiveIncarnation = null,
+            // If the survivor already held the role, its incarnation keeps it (a new one waits until that one's lease ran out).
+            ActiveIncarnation = survivor == Record.Active ? Record.ActiveIncarnation : null,
             CoupledStandbyIncarnation = null,
             SwitchPending = false,
             LostInstance = lost,
@@ -166,16 +184,63 @@ public sealed class DirectorClusterMachine
         return Finish(null);
     }
 
-    /// <summary>Whether the witness has heard <paramref name="instance"/> within the heartbeat timeout.</summary>
+    /// <summary>Whether the witness has heard an incarnation of <paramref name="instance"/> within its lease (at least the heartbeat timeout).</summary>
     public bool Heard(DirectorInstance instance, TimeSpan now) =>
-        _seen.TryGetValue(instance, out var observation) && !observation.Gone && now - observation.LastHeard <= Max(observation.Lease, Timeout);
+        _incarnations.Any(o => o.Key.Instance == instance && Live(o.Value, now));
 
     private bool HeardStandby(TimeSpan now) => Heard(Record.Standby, now);
 
-    /// <summary>Lost: stopped, Dead, or unheard for longer than the timeout by a witness that has watched that long.</summary>
-    private bool KnownLost(DirectorInstance instance, TimeSpan now) =>
-        (_seen.TryGetValue(instance, out var observation) && observation.Gone)
-        || (now - _activatedAt > Timeout && !Heard(instance, now));
+    private bool Live(InstanceObservation observation, TimeSpan now) =>
+        !observation.Gone && now - observation.LastHeard <= Max(observation.Lease, Timeout);
+
+    private bool HeardIncarnation(DirectorInstance instance, string? incarnation, TimeSpan now) =>
+        incarnation is not null && _incarnations.TryGetValue((instance, incarnation), out var observation) && Live(observation, now);
+
+    /// <summary>The most recently heard incarnation of <paramref name="instance"/> that is still within its lease.</summary>
+    private InstanceObservation? LatestLive(DirectorInstance instance, TimeSpan now) =>
+        _seen.TryGetValue(instance, out var latest) && Live(latest, now)
+            ? latest
+            : _incarnations.Where(o => o.Key.Instance == instance && Live(o.Value, now)).Select(o => o.Value).MaxBy(o => o.LastHeard);
+
+    /// <summary>The standby heard last is the incarnation that acknowledged the current epoch while the active was alive.</summary>
+    private bool StandbyCoupled(TimeSpan now) =>
+        Record.CoupledStandbyIncarnation is { } coupled && LatestLive(Record.Standby, now)?.Incarnation == coupled;
+
+    private bool IsGone(DirectorInstance instance, string incarnation) =>
+        _incarnations.TryGetValue((instance, incarnation), out var observation) && observation.Gone;
+
+    private TimeSpan LastHeard(DirectorInstance instance) =>
+        _incarnations.Where(o => o.Key.Instance == instance).Select(o => o.Value.LastHeard).DefaultIfEmpty(_activatedAt).Max();
+
+    /// <summary>
+    /// Lost: no incarnation heard within its lease, and every lease handed out before this witness was activated has run
+    /// out (it has watched for the timeout) or belongs to an incarnation that stopped or is Dead.
+    /// </summary>
+    private bool KnownLost(DirectorInstance instance, TimeSpan now)
+    {
+        if (Heard(instance, now))
+        {
+            return false;
+        }
+
+        if (now - _activatedAt > Timeout)
+        {
+            return true;
+        }
+
+        // Only the incarnation the record gave the role to can hold a lease from before; for the other instance (or
+        // while nobody holds the role) a stop or death is loss enough.
+        var holder = instance == Record.Active ? Record.ActiveIncarnation : null;
+        return holder is not null
+            ? IsGone(instance, holder)
+            : _incarnations.Any(o => o.Key.Instance == instance && o.Value.Gone);
+    }
+
+    /// <summary>Whether <paramref name="incarnation"/> of the active instance may still act on a lease it was given.</summary>
+    private bool MayStillAct(string incarnation, TimeSpan now) =>
+        _incarnations.TryGetValue((Record.Active, incarnation), out var observation)
+            ? Live(observation, now)
+            : now - _activatedAt <= Timeout;
 
     private void Evaluate(TimeSpan now)
     {
@@ -203,17 +268,16 @@ public sealed class DirectorClusterMachine
         }
 
         var standby = record.Standby;
-        if (HeardStandby(now))
+        if (LatestLive(standby, now) is { } observation)
         {
-            var observation = _seen[standby];
-            if (record.CoupledStandbyIncarnation == observation.Incarnation)
+            if (observation.Incarnation == record.CoupledStandbyIncarnation)
             {
                 if (record.State != DirectorClusterState.Coupled)
                 {
                     Update(record with { State = DirectorClusterState.Coupled });
                 }
             }
-            else if (record.EpochHandedOut && Heard(record.Active, now) && _seen[record.Active].Incarnation == record.ActiveIncarnation
+            else if (record.EpochHandedOut && HeardIncarnation(record.Active, record.ActiveIncarnation, now)
                 && observation.KnownEpoch == record.Epoch && observation.Acting == DirectorRole.Standby)
             {
                 Update(record with { State = DirectorClusterState.Coupled, CoupledStandbyIncarnation = observation.Incarnation });
@@ -235,7 +299,7 @@ public sealed class DirectorClusterMachine
     {
         var record = Record;
         var standby = record.Standby;
-        var coupled = HeardStandby(now) && _seen[standby].Incarnation == record.CoupledStandbyIncarnation;
+        var coupled = StandbyCoupled(now);
         if (coupled && !Settings.RequireFailoverConfirmation)
         {
             Update(record with
@@ -262,10 +326,14 @@ public sealed class DirectorClusterMachine
     {
         var record = Record;
         var old = record.Active;
-        var steppedDown = !_seen.TryGetValue(old, out var observation)
-            || observation.Gone
-            || (observation.Acting == DirectorRole.Standby && observation.KnownEpoch >= record.Epoch)
-            || now - _switchRequestedAt > Timeout;
+        // The holder got no Active answer since the switch began: its lease runs out at the latest one lease after that.
+        // A freshly re-activated witness counts from its activation (the previous one answered before it crashed).
+        var holder = record.ActiveIncarnation;
+        var observation = holder is null ? null : _incarnations.GetValueOrDefault((old, holder));
+        var steppedDown = holder is null
+            || observation is { Gone: true }
+            || observation is { Acting: DirectorRole.Standby } && observation.KnownEpoch >= record.Epoch
+            || now - _switchRequestedAt > Max(observation?.Lease ?? Timeout, Timeout);
         if (!steppedDown)
         {
             return;
@@ -298,13 +366,19 @@ public sealed class DirectorClusterMachine
         }
     }
 
-    private DirectorAssignment AssignmentFor(DirectorHeartbeat heartbeat)
+    private DirectorAssignment AssignmentFor(DirectorHeartbeat heartbeat, TimeSpan now)
     {
         var record = Record;
         var mayAct = heartbeat.Instance == record.Active && !record.SwitchPending
             && record.State is not (DirectorClusterState.NodeLossNotConfirmed or DirectorClusterState.ActiveShutDown);
         if (!mayAct)
         {
+            return new DirectorAssignment(DirectorRole.Standby, record.Epoch, record.State, Timeout);
+        }
+
+        if (record.ActiveIncarnation is { } holder && holder != heartbeat.Incarnation && MayStillAct(holder, now))
+        {
+            // Another incarnation of this instance holds the role and may still act on its lease: wait until it ran out.
             return new DirectorAssignment(DirectorRole.Standby, record.Epoch, record.State, Timeout);
         }
 
@@ -318,6 +392,8 @@ public sealed class DirectorClusterMachine
                 EpochHandedOut = true,
                 ActiveIncarnation = heartbeat.Incarnation,
                 CoupledStandbyIncarnation = epoch == record.Epoch ? record.CoupledStandbyIncarnation : null,
+                // The standby has acknowledged an epoch that is no longer current: it couples again when it knows the new one.
+                State = epoch != record.Epoch && record.State == DirectorClusterState.Coupled ? DirectorClusterState.PreparedToBeCoupled : record.State,
             });
             Emit(DirectorEventKinds.Activated, $"{heartbeat.Instance.ToName()} ({heartbeat.Incarnation}) active with epoch {epoch}");
         }
@@ -353,13 +429,14 @@ public sealed class DirectorClusterMachine
 
     private void MarkGone(DirectorInstance instance, string incarnation, TimeSpan now)
     {
-        if (_seen.TryGetValue(instance, out var observation) && observation.Incarnation == incarnation)
+        var key = (instance, incarnation);
+        var gone = _incarnations.TryGetValue(key, out var observation)
+            ? observation with { Gone = true }
+            : new InstanceObservation(incarnation, now, 0, DirectorRole.Standby, Gone: true);
+        _incarnations[key] = gone;
+        if (!_seen.TryGetValue(instance, out var latest) || latest.Incarnation == incarnation)
         {
-            _seen[instance] = observation with { Gone = true };
-        }
-        else if (observation is null)
-        {
-            _seen[instance] = new InstanceObservation(incarnation, now, 0, DirectorRole.Standby, Gone: true);
+            _seen[instance] = gone;
         }
     }
 
