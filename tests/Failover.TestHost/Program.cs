@@ -1,10 +1,11 @@
+using Failover.Agents.Hosting;
 using Failover.Runtime.Hosting;
 using Failover.TestHost;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
-// A silo process with the test grains, for fault tests and benchmarks (kill -9, SIGSTOP).
+// A silo process with the test grains and the agents, for fault tests and benchmarks (kill -9, SIGSTOP).
 // Usage: Failover.TestHost --node NAME --port N --database DB --cluster-id ID [--service-id ID] [--set Section:Key=Value]...
 var settings = new Dictionary<string, string?>();
 for (var i = 0; i < args.Length; i += 2)
@@ -41,6 +42,7 @@ builder.Logging.AddSimpleConsole(options =>
 });
 builder.Logging.SetMinimumLevel(LogLevel.Information);
 builder.Services.AddGrainsFromAssembly(typeof(LocatorGrain).Assembly);
+builder.Services.AddFailoverAgents(builder.Configuration);
 using var host = builder.Build();
 try
 {

@@ -1,0 +1,91 @@
+using Failover.Agents.DirectorClusters;
+using Failover.Agents.Topology;
+using Failover.Host.Tests.Faults;
+using Failover.Runtime.Client;
+using Failover.Runtime.Events;
+using Failover.Runtime.Storage;
+
+namespace Failover.Host.Tests.DirectorClusters;
+
+/// <summary>
+/// One agent cluster (primary on node-a, secondary on node-b) over a <see cref="ProcessCluster"/> whose third silo,
+/// node-c, hosts the witness. Reads the witness's view through a client of node-c and the events from the database.
+/// </summary>
+internal sealed class DirectorHarness(ProcessCluster cluster, FaultDatabase database) : IAsyncDisposable
+{
+    public const string Agent = "agent-1";
+
+    /// <summary>Silo settings: topology changes are picked up quickly.</summary>
+    public static readonly string[] SiloSettings = ["Agents:TopologyRefresh=00:00:00.200"];
+
+    private ClusterClient? _client;
+
+    public ProcessCluster Cluster => cluster;
+
+    public static string Topology(bool requireConfirmation = false, string heartbeatTimeout = "1s") => $$"""
+        { "agentClusters": [ { "id": "{{Agent}}", "directors": { "primary": "node-a", "secondary": "node-b" },
+                               "heartbeat": "250ms", "heartbeatTimeout": "{{heartbeatTimeout}}",
+                               "requireFailoverConfirmation": {{(requireConfirmation ? "true" : "false")}} } ] }
+        """;
+
+    public static async Task<DirectorHarness> StartAsync(FaultDatabase database, ProcessCluster cluster, string topology)
+    {
+        var harness = new DirectorHarness(cluster, database);
+        await harness.ApplyAsync(topology);
+        return harness;
+    }
+
+    public async Task<TopologyApplyResult> ApplyAsync(string topology) =>
+        await (await ClientAsync()).GetGrain<ITopologyGrain>(ITopologyGrain.Key).Apply(topology);
+
+    public async Task<DirectorClusterView?> ViewAsync()
+    {
+        try
+        {
+            return await (await ClientAsync()).GetGrain<IDirectorClusterGrain>(Agent).GetView();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The witness may be moving (its silo restarting) or not yet know the topology: ask again.
+            return null;
+        }
+    }
+
+    /// <summary>Waits until the witness's view satisfies <paramref name="condition"/> and returns that view.</summary>
+    public async Task<DirectorClusterView> WaitForViewAsync(Func<DirectorClusterView, bool> condition, string because)
+    {
+        DirectorClusterView? view = null;
+        await cluster.WaitUntilAsync(async () => (view = await ViewAsync()) is not null && condition(view), $"{because} (last view: {view})");
+        return view!;
+    }
+
+    public Task<DirectorClusterView> WaitForStateAsync(string state, string active) =>
+        WaitForViewAsync(v => v.State == state && v.Active == active, $"{Agent} is {state} with {active} active");
+
+    public async Task<IReadOnlyList<ClusterEvent>> EventsAsync()
+    {
+        await using var db = ClusterDatabase.Open(DatabaseLocation.Parse(database.Setting));
+        return await db.CreateEventLog(database.ServiceId).ReadAsync(Agent, 1000, CancellationToken.None);
+    }
+
+    /// <summary>Whether <paramref name="node"/>'s silo logged that its director acts as active with <paramref name="epoch"/>.</summary>
+    public bool LoggedActing(string node, long epoch) =>
+        cluster[node].Log.Contains($"ACTING as active with epoch {epoch} ", StringComparison.Ordinal);
+
+    public Task WaitForActingAsync(string node, long epoch) =>
+        cluster.WaitUntilAsync(() => Task.FromResult(LoggedActing(node, epoch)), $"{node}'s director acts as active with epoch {epoch}");
+
+    /// <summary>Drops the client (e.g. before its gateway, node-c, is killed).</summary>
+    public async Task DisconnectAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+            _client = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await DisconnectAsync();
+
+    private async Task<ClusterClient> ClientAsync() => _client ??= await cluster.ConnectClientAsync(cluster["node-c"]);
+}
