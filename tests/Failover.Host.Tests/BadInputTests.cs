@@ -21,6 +21,8 @@ public sealed class BadInputTests : IDisposable
     [InlineData(2, "unexpected argument 'extra'", "--node", "a", "extra")]
     [InlineData(2, "--database must be sqlite:PATH or postgres:CONNECTION_STRING", "--node", "a", "--database", "mysql:x")]
     [InlineData(2, "The Node field is required", "--port", "4000")]
+    [InlineData(2, "silo stop needs --node NAME", "stop")]
+    [InlineData(2, "option --fail-over belongs to 'silo stop'", "--node", "a", "--fail-over")]
     public async Task Bad_command_lines_are_refused_with_one_line(int exitCode, string message, params string[] args)
     {
         string[] withDatabase = args.Contains("--database") ? args : [.. args, "--database", _directory.SqliteDatabase];
@@ -141,11 +143,54 @@ public sealed class BadInputTests : IDisposable
     [InlineData(2, "members takes no arguments", "members", "extra")]
     [InlineData(2, "--database must be sqlite:PATH or postgres:CONNECTION_STRING", "members", "--database", "oracle:x")]
     [InlineData(2, "option --database needs a value", "members", "--database")]
+    [InlineData(2, "apply needs -f FILE", "apply")]
+    [InlineData(2, "topology file 'no-such.json' does not exist", "apply", "-f", "no-such.json")]
+    [InlineData(2, "apply: unknown option '--force'", "apply", "--force", "x")]
+    [InlineData(2, "confirm-loss: 'tertiary' is not a director instance (primary or secondary)", "confirm-loss", "agent-1", "tertiary")]
+    [InlineData(2, "confirm-loss: 2 argument(s) expected, got 1", "confirm-loss", "agent-1")]
+    [InlineData(2, "switch-over: unexpected argument 'agent-2'", "switch-over", "agent-1", "agent-2")]
+    [InlineData(2, "agents: unexpected argument 'all'", "agents", "all")]
+    [InlineData(2, "events: --limit must be an integer from 1 to 100000 (got 'many')", "events", "--limit", "many")]
+    [InlineData(2, "events: unknown option '--node'", "events", "--node", "a")]
+    [InlineData(2, "--service-id needs a non-empty value", "events", "--service-id", " ")]
     public async Task Bad_client_command_lines_are_refused_with_one_line(int exitCode, string message, params string[] args)
     {
         var result = await Programs.RunClientAsync(args);
 
         AssertOneErrorLine(result, exitCode, message);
+    }
+
+    [Fact]
+    public async Task An_invalid_topology_is_reported_one_line_per_problem_and_nothing_is_applied()
+    {
+        var file = _directory.WriteFile("topology.json", """
+            { "agentClusters": [ { "id": "agent-1", "directors": { "primary": "node-a", "secondary": "node-a" }, "heartbeat": "25x" } ],
+              "subagents": [ { "id": "sub-a", "agent": "agent-9", "node": "node-a" } ], "extra": 1 }
+            """);
+
+        // The file is judged before any connection: no database is needed, and none is created.
+        var result = await Programs.RunClientAsync("apply", "-f", file, "--database", _directory.SqliteDatabase);
+
+        Assert.Equal(1, result.ExitCode);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.All(lines, line => Assert.StartsWith("error: ", line, StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("extra: unknown key", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("agentClusters[0].heartbeat", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("agent-9", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("node-a", StringComparison.Ordinal) && l.Contains("directors", StringComparison.Ordinal));
+        Assert.EndsWith("nothing was applied", lines[^1], StringComparison.Ordinal);
+        Assert.False(File.Exists(_directory.DatabaseFile));
+    }
+
+    [Fact]
+    public async Task Applying_a_topology_while_the_database_is_down_is_one_line()
+    {
+        var file = _directory.WriteFile("topology.json", """{ "agentClusters": [ { "id": "agent-1", "directors": { "primary": "a", "secondary": "b" } } ] }""");
+
+        var result = await Programs.RunClientAsync(
+            "apply", "-f", file, "--database", $"postgres:Host=127.0.0.1;Port={TestDirectory.FreePort()};Username=x;Timeout=3");
+
+        AssertOneErrorLine(result, 1, "cannot reach database");
     }
 
     [Fact]

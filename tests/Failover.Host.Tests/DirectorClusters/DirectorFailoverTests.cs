@@ -68,6 +68,31 @@ public sealed class DirectorFailoverTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Silo_stop_with_fail_over_fails_over_like_a_crash_and_without_it_does_not()
+    {
+        await using var database = await FaultDatabase.CreateAsync(FaultDatabase.PostgreSql);
+        await using var cluster = await ProcessCluster.StartAsync(database, output, s_nodes, DirectorHarness.SiloSettings);
+        await using var agents = await DirectorHarness.StartAsync(database, cluster, DirectorHarness.Topology());
+        var coupled = await agents.WaitForStateAsync("Coupled", "primary");
+
+        var (exitCode, stdout, stderr) = await Programs.RunSiloToExitAsync(
+            "stop", "--node", "node-a", "--fail-over", "--database", database.Setting, "--cluster-id", database.ClusterId);
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("is stopping with fail-over", stdout, StringComparison.Ordinal);
+        Assert.Equal(0, await cluster.WaitForExitAsync(cluster["node-a"]));
+
+        var failedOver = await agents.WaitForStateAsync("FailedOver", "secondary");
+        Assert.Equal(coupled.Epoch + 1, failedOver.Epoch);
+        await agents.WaitForActingAsync("node-b", failedOver.Epoch);
+        Assert.Contains("Director agent-1/primary stopped (fail-over requested: True)", cluster["node-a"].Log, StringComparison.Ordinal);
+
+        (exitCode, _, stderr) = await Programs.RunSiloToExitAsync(
+            "stop", "--node", "node-z", "--database", database.Setting, "--cluster-id", database.ClusterId);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("node 'node-z' has no Active silo", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Switch_over_swaps_the_roles_and_back_and_is_refused_with_a_reason_when_not_coupled()
     {
         await using var database = await FaultDatabase.CreateAsync(FaultDatabase.PostgreSql);
