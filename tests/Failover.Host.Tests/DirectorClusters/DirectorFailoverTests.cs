@@ -187,6 +187,32 @@ public sealed class DirectorFailoverTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_active_stops_acting_when_it_cannot_reach_its_witness_and_acts_again_once_the_witness_moved()
+    {
+        await using var database = await FaultDatabase.CreateAsync(FaultDatabase.PostgreSql);
+        await using var cluster = await ProcessCluster.StartAsync(database, output, s_nodes, DirectorHarness.SiloSettings);
+        await using var agents = await DirectorHarness.StartAsync(database, cluster, DirectorHarness.Topology());
+        var coupled = await agents.WaitForStateAsync("Coupled", "primary");
+        await agents.WaitForActingAsync("node-a", coupled.Epoch);
+        await agents.DisconnectAsync();
+
+        // SIGSTOP the witness's silo: no answers, so the active's lease runs out.
+        cluster["node-c"].Pause();
+        await cluster.WaitUntilAsync(
+            () => Task.FromResult(cluster["node-a"].Log.Contains("Director agent-1/primary no longer acting as active", StringComparison.Ordinal)),
+            "node-a stops acting without its witness");
+
+        // node-c is declared Dead; the witness re-activates on a director node (no other silo is left) and the
+        // primary, still the same incarnation with the same record, acts again.
+        await cluster.WaitForStatusAsync("node-c", SiloStatus.Dead);
+        await cluster.WaitUntilAsync(
+            () => Task.FromResult(cluster["node-a"].Log.Split('\n').Count(l => l.Contains("ACTING as active", StringComparison.Ordinal)) >= 2),
+            "node-a acts again once the witness answers from its new silo");
+        Assert.DoesNotContain("ACTING as active", cluster["node-b"].Log, StringComparison.Ordinal);
+        cluster["node-c"].Resume();
+    }
+
+    [Fact]
     public async Task Changed_settings_reach_the_running_witness_without_a_restart()
     {
         await using var database = await FaultDatabase.CreateAsync(FaultDatabase.PostgreSql);
