@@ -19,11 +19,8 @@ public sealed class DirectorFailoverTests(ITestOutputHelper output)
     [InlineData(FaultDatabase.Sqlite)]
     public async Task Kill_9_of_the_active_directors_silo_makes_the_standby_active_with_the_next_epoch(string databaseKind)
     {
-        await using var database = await FaultDatabase.CreateAsync(databaseKind);
-        await using var cluster = await ProcessCluster.StartAsync(database, output, s_nodes, DirectorHarness.SiloSettings);
-        await using var agents = await DirectorHarness.StartAsync(database, cluster, DirectorHarness.Topology());
-        var coupled = await agents.WaitForStateAsync("Coupled", "primary");
-        await agents.WaitForActingAsync("node-a", coupled.Epoch);
+        await using var agents = await DirectorHarness.StartCoupledAsync(databaseKind, output, DirectorHarness.Topology());
+        var (cluster, database, coupled) = (agents.Cluster, agents.Database, agents.Coupled);
 
         cluster["node-a"].Kill();
 
@@ -45,10 +42,8 @@ public sealed class DirectorFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task A_normal_stop_of_the_active_is_no_fail_over_and_the_active_resumes_on_restart()
     {
-        await using var database = await FaultDatabase.CreateAsync(FaultDatabase.PostgreSql);
-        await using var cluster = await ProcessCluster.StartAsync(database, output, s_nodes, DirectorHarness.SiloSettings);
-        await using var agents = await DirectorHarness.StartAsync(database, cluster, DirectorHarness.Topology());
-        var coupled = await agents.WaitForStateAsync("Coupled", "primary");
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.PostgreSql, output, DirectorHarness.Topology());
+        var (cluster, database, coupled) = (agents.Cluster, agents.Database, agents.Coupled);
 
         cluster["node-a"].Terminate();
         Assert.Equal(0, await cluster.WaitForExitAsync(cluster["node-a"]));
@@ -70,10 +65,8 @@ public sealed class DirectorFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task Silo_stop_with_fail_over_fails_over_like_a_crash_and_without_it_does_not()
     {
-        await using var database = await FaultDatabase.CreateAsync(FaultDatabase.PostgreSql);
-        await using var cluster = await ProcessCluster.StartAsync(database, output, s_nodes, DirectorHarness.SiloSettings);
-        await using var agents = await DirectorHarness.StartAsync(database, cluster, DirectorHarness.Topology());
-        var coupled = await agents.WaitForStateAsync("Coupled", "primary");
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.PostgreSql, output, DirectorHarness.Topology());
+        var (cluster, database, coupled) = (agents.Cluster, agents.Database, agents.Coupled);
 
         var (exitCode, stdout, stderr) = await Programs.RunSiloToExitAsync(
             "stop", "--node", "node-a", "--fail-over", "--database", database.Setting, "--cluster-id", database.ClusterId);
@@ -95,10 +88,8 @@ public sealed class DirectorFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task Switch_over_swaps_the_roles_and_back_and_is_refused_with_a_reason_when_not_coupled()
     {
-        await using var database = await FaultDatabase.CreateAsync(FaultDatabase.PostgreSql);
-        await using var cluster = await ProcessCluster.StartAsync(database, output, s_nodes, DirectorHarness.SiloSettings);
-        await using var agents = await DirectorHarness.StartAsync(database, cluster, DirectorHarness.Topology());
-        var coupled = await agents.WaitForStateAsync("Coupled", "primary");
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.PostgreSql, output, DirectorHarness.Topology());
+        var (cluster, database, coupled) = (agents.Cluster, agents.Database, agents.Coupled);
 
         var (exitCode, stdout, stderr) = await RunClientAsync(database, "switch-over", DirectorHarness.Agent);
         Assert.True(exitCode == 0, stderr);
@@ -126,10 +117,8 @@ public sealed class DirectorFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task After_the_witness_and_the_surviving_director_restart_together_a_user_confirms_the_loss()
     {
-        await using var database = await FaultDatabase.CreateAsync(FaultDatabase.PostgreSql);
-        await using var cluster = await ProcessCluster.StartAsync(database, output, s_nodes, DirectorHarness.SiloSettings);
-        await using var agents = await DirectorHarness.StartAsync(database, cluster, DirectorHarness.Topology());
-        var coupled = await agents.WaitForStateAsync("Coupled", "primary");
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.PostgreSql, output, DirectorHarness.Topology());
+        var (cluster, database, coupled) = (agents.Cluster, agents.Database, agents.Coupled);
         await agents.DisconnectAsync();
 
         // The active's node is lost for good; the witness's silo and the standby's silo crash and come back together.
@@ -164,10 +153,8 @@ public sealed class DirectorFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task With_required_confirmation_a_kill_waits_for_the_user_before_failing_over()
     {
-        await using var database = await FaultDatabase.CreateAsync(FaultDatabase.PostgreSql);
-        await using var cluster = await ProcessCluster.StartAsync(database, output, s_nodes, DirectorHarness.SiloSettings);
-        await using var agents = await DirectorHarness.StartAsync(database, cluster, DirectorHarness.Topology(requireConfirmation: true));
-        var coupled = await agents.WaitForStateAsync("Coupled", "primary");
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.PostgreSql, output, DirectorHarness.Topology(requireConfirmation: true));
+        var (cluster, database, coupled) = (agents.Cluster, agents.Database, agents.Coupled);
 
         var (exitCode, _, stderr) = await RunClientAsync(database, "confirm-loss", DirectorHarness.Agent, "primary");
         Assert.Equal(1, exitCode);
@@ -189,11 +176,8 @@ public sealed class DirectorFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task The_active_stops_acting_when_it_cannot_reach_its_witness_and_acts_again_once_the_witness_moved()
     {
-        await using var database = await FaultDatabase.CreateAsync(FaultDatabase.PostgreSql);
-        await using var cluster = await ProcessCluster.StartAsync(database, output, s_nodes, DirectorHarness.SiloSettings);
-        await using var agents = await DirectorHarness.StartAsync(database, cluster, DirectorHarness.Topology());
-        var coupled = await agents.WaitForStateAsync("Coupled", "primary");
-        await agents.WaitForActingAsync("node-a", coupled.Epoch);
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.PostgreSql, output, DirectorHarness.Topology());
+        var (cluster, database, coupled) = (agents.Cluster, agents.Database, agents.Coupled);
         await agents.DisconnectAsync();
 
         // SIGSTOP the witness's silo: no answers, so the active's lease runs out.
@@ -215,10 +199,8 @@ public sealed class DirectorFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task Changed_settings_reach_the_running_witness_without_a_restart()
     {
-        await using var database = await FaultDatabase.CreateAsync(FaultDatabase.PostgreSql);
-        await using var cluster = await ProcessCluster.StartAsync(database, output, s_nodes, DirectorHarness.SiloSettings);
-        await using var agents = await DirectorHarness.StartAsync(database, cluster, DirectorHarness.Topology());
-        await agents.WaitForStateAsync("Coupled", "primary");
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.PostgreSql, output, DirectorHarness.Topology());
+        var cluster = agents.Cluster;
 
         Assert.False((await agents.ApplyAsync(DirectorHarness.Topology())).Changed);
         var changed = await agents.ApplyAsync(DirectorHarness.Topology(heartbeatTimeout: "2s"));

@@ -13,6 +13,8 @@ namespace Failover.Host.Tests.DirectorClusters;
 /// </summary>
 internal sealed class DirectorHarness(ProcessCluster cluster, FaultDatabase database) : IAsyncDisposable
 {
+    private bool _ownsCluster;
+
     public const string Agent = "agent-1";
 
     /// <summary>Silo settings: topology changes are picked up quickly.</summary>
@@ -28,12 +30,38 @@ internal sealed class DirectorHarness(ProcessCluster cluster, FaultDatabase data
                                "requireFailoverConfirmation": {{(requireConfirmation ? "true" : "false")}} } ] }
         """;
 
-    public static async Task<DirectorHarness> StartAsync(FaultDatabase database, ProcessCluster cluster, string topology)
+    /// <summary>
+    /// A fresh database, the three silo processes and the applied topology; disposing removes all of them. Waits until
+    /// the agent cluster is Coupled with the primary acting, and returns that first view in <see cref="Coupled"/>.
+    /// </summary>
+    public static async Task<DirectorHarness> StartCoupledAsync(string databaseKind, Xunit.Abstractions.ITestOutputHelper output, string topology)
     {
-        var harness = new DirectorHarness(cluster, database);
-        await harness.ApplyAsync(topology);
-        return harness;
+        var database = await FaultDatabase.CreateAsync(databaseKind);
+        ProcessCluster? cluster = null;
+        try
+        {
+            cluster = await ProcessCluster.StartAsync(database, output, ["node-a", "node-b", "node-c"], SiloSettings);
+            var harness = new DirectorHarness(cluster, database) { _ownsCluster = true };
+            await harness.ApplyAsync(topology);
+            harness.Coupled = await harness.WaitForStateAsync("Coupled", "primary");
+            await harness.WaitForActingAsync("node-a", harness.Coupled.Epoch);
+            return harness;
+        }
+        catch
+        {
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync();
+            }
+
+            await database.DisposeAsync();
+            throw;
+        }
     }
+
+    public DirectorClusterView Coupled { get; private set; } = null!;
+
+    public FaultDatabase Database => database;
 
     public async Task<TopologyApplyResult> ApplyAsync(string topology) =>
         await (await ClientAsync()).GetGrain<ITopologyGrain>(ITopologyGrain.Key).Apply(topology);
@@ -85,7 +113,15 @@ internal sealed class DirectorHarness(ProcessCluster cluster, FaultDatabase data
         }
     }
 
-    public async ValueTask DisposeAsync() => await DisconnectAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await DisconnectAsync();
+        if (_ownsCluster)
+        {
+            await cluster.DisposeAsync();
+            await database.DisposeAsync();
+        }
+    }
 
     private async Task<ClusterClient> ClientAsync() => _client ??= await cluster.ConnectClientAsync(cluster["node-c"]);
 }
