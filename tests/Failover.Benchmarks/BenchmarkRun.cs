@@ -43,15 +43,21 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, DirectoryInfo wor
             yield return ("runtime", false, (db, ct) => RuntimeSuite.RunAsync(settings, db, progress, ct));
         }
 
-        if (!settings.Runs(BenchmarkSuite.Cluster))
+        if (settings.Runs(BenchmarkSuite.Cluster))
         {
-            yield break;
+            yield return ("cluster", false, (db, ct) => new ClusterBenchmarks(settings, db, progress).RunAsync(ct));
+            foreach (var configuration in settings.Kills > 0 ? FailoverConfiguration.All : [])
+            {
+                yield return ($"failover-{configuration.Name}", true, (db, ct) => new FailoverBenchmarks(settings, configuration, db, progress).RunAsync(ct));
+            }
         }
 
-        yield return ("cluster", false, (db, ct) => new ClusterBenchmarks(settings, db, progress).RunAsync(ct));
-        foreach (var configuration in settings.Kills > 0 ? FailoverConfiguration.All : [])
+        if (settings.Runs(BenchmarkSuite.Directors))
         {
-            yield return ($"failover-{configuration.Name}", true, (db, ct) => new FailoverBenchmarks(settings, configuration, db, progress).RunAsync(ct));
+            foreach (var configuration in settings.Kills > 0 ? DirectorConfiguration.All : [])
+            {
+                yield return ($"directors-{configuration.Name}", true, (db, ct) => new DirectorBenchmarks(settings, configuration, db, workDirectory, progress).RunAsync(ct));
+            }
         }
     }
 

@@ -14,7 +14,7 @@ internal sealed class FailoverBenchmarks(BenchmarkSettings settings, FailoverCon
     {
         var scenario = $"kill -9 fail-over, 3 silo processes on {database.Kind}, {configuration.Name}";
         progress.WriteLine($"kill -9 fail-over: 3 silo processes on {database.Kind}, {settings.Kills} kills, {configuration}");
-        await using var cluster = new SiloProcessCluster(database.Setting, $"failover-{Guid.NewGuid():N}"[..20], configuration.SiloSettings);
+        await using var cluster = new SiloProcessCluster(database.Setting, $"failover-{Guid.NewGuid():N}"[..20], SiloProgram.TestHost(configuration.SiloSettings));
         await cluster.ApplySchemaAsync(cancellationToken);
         for (var i = 0; i < 3; i++)
         {

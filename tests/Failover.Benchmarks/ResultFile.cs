@@ -26,6 +26,8 @@ internal static class ResultFile
                 settings.Kills,
                 databases,
                 failoverSiloSettings = FailoverConfiguration.All.ToDictionary(c => c.Name, c => c.SiloSettings),
+                directorSettings = DirectorConfiguration.All.ToDictionary(
+                    c => c.Name, c => new { c.Heartbeat, c.HeartbeatTimeout, siloSettings = c.Membership.SiloSettings }),
             },
             results,
         }, s_json), cancellationToken);

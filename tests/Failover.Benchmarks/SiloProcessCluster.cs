@@ -6,10 +6,11 @@ using Failover.Testing;
 namespace Failover.Benchmarks;
 
 /// <summary>
-/// Silo processes (tests/Failover.TestHost) of one cluster on one database: each started and awaited until its row is
-/// Active, killed with SIGKILL, and every one still running killed on dispose.
+/// Silo processes (tests/Failover.TestHost or the product's silo, see <see cref="SiloProgram"/>) of one cluster on one
+/// database: each started and awaited until its row is Active, killed with SIGKILL, and every one still running killed
+/// on dispose.
 /// </summary>
-internal sealed class SiloProcessCluster(string database, string clusterId, IReadOnlyList<string> siloSettings) : IAsyncDisposable
+internal sealed class SiloProcessCluster(string database, string clusterId, SiloProgram program) : IAsyncDisposable
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(30);
 
@@ -25,9 +26,11 @@ internal sealed class SiloProcessCluster(string database, string clusterId, IRea
     /// <summary>The tables, so membership can be read before the first silo has created them.</summary>
     public async Task ApplySchemaAsync(CancellationToken cancellationToken) => await _database.ApplySchemaAsync(cancellationToken);
 
-    public async Task<SiloProcess> StartSiloAsync(CancellationToken cancellationToken)
+    /// <summary>Starts a silo for <paramref name="node"/> (default: a new name); a fresh port every time.</summary>
+    public async Task<SiloProcess> StartSiloAsync(CancellationToken cancellationToken, string? node = null)
     {
-        var node = $"node-{++_started}";
+        _started++;
+        node ??= $"node-{_started}";
         var port = FreePorts.Next();
         string[] args =
         [
@@ -35,9 +38,9 @@ internal sealed class SiloProcessCluster(string database, string clusterId, IRea
             "--port", port.ToString(CultureInfo.InvariantCulture),
             "--database", database,
             "--cluster-id", clusterId,
-            .. siloSettings.SelectMany(s => new[] { "--set", s }),
+            .. program.ExtraArguments,
         ];
-        var silo = new SiloProcess(node, port, ProcessRunner.Start(TestHostBuild.Dll, args));
+        var silo = new SiloProcess(node, port, ProcessRunner.Start(program.Dll, args));
         _silos.Add(silo);
         await Poll.UntilAsync(
             async ct => NotExited(silo) && (await ReadAsync(ct)).Any(e => e.SiloName == node && e.Status == SiloStatus.Active),
