@@ -1,0 +1,4 @@
+namespace Failover.Agents.Orders;
+
+/// <summary>One accepted transition: the time (UTC), the state after it, and what happened, for people.</summary>
+public sealed record OrderHistoryEntry(DateTime Time, OrderState State, string Detail);

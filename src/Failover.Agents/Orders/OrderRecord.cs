@@ -1,0 +1,72 @@
+using System.Collections.Immutable;
+
+namespace Failover.Agents.Orders;
+
+/// <summary>
+/// One order, as persisted and as shown by <c>client submit/order --json</c> (camelCase: <c>{id, job, arguments, state,
+/// subagent, attempt, epoch, reason, exitCode, cancelRequested, waiting, created, updated, history: [{time, state,
+/// detail}]}</c>). Only <see cref="OrderMachine"/> makes new versions of it.
+/// </summary>
+public sealed record OrderRecord
+{
+    public required string Id { get; init; }
+
+    public required string Job { get; init; }
+
+    /// <summary>Name → value, in ordinal key order; the process sees them as environment variables (<see cref="OrderEnvironment"/>).</summary>
+    public IReadOnlyDictionary<string, string> Arguments
+    {
+        get;
+        init => field = value.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    public OrderState State { get; init; } = OrderState.Pending;
+
+    /// <summary>The subagent the current attempt runs (or the last one ran) on; null while Pending.</summary>
+    public string? Subagent { get; init; }
+
+    /// <summary>The run this order is on, or waits for when Pending: 1 for the first, one more per restart.</summary>
+    public int Attempt { get; init; } = 1;
+
+    /// <summary>The director's fencing token the current attempt was started (or last re-attached) under; reports with a lower one are stale.</summary>
+    public long Epoch { get; init; }
+
+    /// <summary>Set when Failed or Cancelled.</summary>
+    public OrderReason? Reason { get; init; }
+
+    /// <summary>The process's exit code, when it exited.</summary>
+    public int? ExitCode { get; init; }
+
+    /// <summary>A user cancelled it while Processing: the process is being killed; it ends Cancelled once it is gone.</summary>
+    public bool CancelRequested { get; init; }
+
+    /// <summary>Why a Pending order has not started (no subagent available), or null.</summary>
+    public string? Waiting { get; init; }
+
+    /// <summary>UTC, as supplied by the caller.</summary>
+    public DateTime Created { get; init; }
+
+    /// <summary>UTC time of the last accepted transition.</summary>
+    public DateTime Updated { get; init; }
+
+    public IReadOnlyList<OrderHistoryEntry> History { get; init => field = [.. value]; } = [];
+
+    public bool Equals(OrderRecord? other) =>
+        other is not null
+        && Id == other.Id
+        && Job == other.Job
+        && OrderArguments.Same(Arguments, other.Arguments)
+        && State == other.State
+        && Subagent == other.Subagent
+        && Attempt == other.Attempt
+        && Epoch == other.Epoch
+        && Reason == other.Reason
+        && ExitCode == other.ExitCode
+        && CancelRequested == other.CancelRequested
+        && Waiting == other.Waiting
+        && Created == other.Created
+        && Updated == other.Updated
+        && History.SequenceEqual(other.History);
+
+    public override int GetHashCode() => HashCode.Combine(Id, State, Attempt, History.Count);
+}
