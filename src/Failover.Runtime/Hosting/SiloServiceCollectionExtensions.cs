@@ -3,6 +3,7 @@ using Failover.Runtime.Activation;
 using Failover.Runtime.Configuration;
 using Failover.Runtime.Grains;
 using Failover.Runtime.Directory;
+using Failover.Runtime.Events;
 using Failover.Runtime.Invocation;
 using Failover.Runtime.Messaging;
 using Failover.Runtime.Membership;
@@ -41,6 +42,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton(sp => Database(sp).CreateGrainDirectory(Silo(sp).ClusterId));
         services.TryAddSingleton(sp => Database(sp).CreateReminderTable(Silo(sp).ServiceId));
         services.TryAddSingleton(sp => Database(sp).CreateGrainStateStore(Silo(sp).ServiceId, Silo(sp).ClusterId));
+        services.TryAddSingleton(sp => Database(sp).CreateEventLog(Silo(sp).ServiceId));
 
         services.TryAddSingleton<GrainTypeRegistry>();
         services.TryAddSingleton<Catalog>();
@@ -63,7 +65,8 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<FaultInjection>();
         services.TryAddSingleton<DefunctRowCleaner>();
         services.TryAddSingleton(sp => new SiloHealth(
-            sp.GetRequiredService<LocalSilo>(), sp.GetRequiredService<MembershipAgent>(), sp.GetRequiredService<Catalog>()));
+            sp.GetRequiredService<LocalSilo>(), sp.GetRequiredService<MembershipAgent>(), sp.GetRequiredService<Catalog>(),
+            sp.GetRequiredService<LeaseGate>()));
         services.AddHostedService<SiloLifecycleService>();
         return services;
     }

@@ -6,6 +6,7 @@ using Failover.Runtime.Grains;
 using Failover.Runtime.Hosting;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Messaging;
+using Failover.Runtime.Placement;
 using Failover.Runtime.Reminders;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,7 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker, IMessageHandl
     private readonly Lazy<ReminderService> _reminders;
     private readonly Lazy<SystemRequestHandlers> _systemHandlers;
     private readonly GrainOptions _options;
+    private readonly IGrainPlacement[] _placements;
     private readonly ILogger<GrainCallRouter> _logger;
 
     public GrainCallRouter(
@@ -59,6 +61,7 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker, IMessageHandl
         _transport = new Lazy<SiloTransport>(services.GetRequiredService<SiloTransport>);
         _reminders = new Lazy<ReminderService>(services.GetRequiredService<ReminderService>);
         _systemHandlers = new Lazy<SystemRequestHandlers>(services.GetRequiredService<SystemRequestHandlers>);
+        _placements = [.. services.GetServices<IGrainPlacement>()];
         _logger = logger;
     }
 
@@ -193,6 +196,24 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker, IMessageHandl
         {
             _cache.Set(target, owner);
             return owner;
+        }
+
+        return Place(target);
+    }
+
+    /// <summary>Where a grain without a live owner is activated: here, unless a placement covering it says otherwise.</summary>
+    private SiloAddress? Place(GrainId target)
+    {
+        foreach (var placement in _placements)
+        {
+            if (!placement.Covers(target))
+            {
+                continue;
+            }
+
+            var active = _view.Current.Entries.Where(e => e.Status == SiloStatus.Active).ToList();
+            var chosen = active.Count == 0 ? null : placement.Choose(target, active, _silo.Address);
+            return chosen is null || chosen == _silo.Address ? null : chosen;
         }
 
         return null;

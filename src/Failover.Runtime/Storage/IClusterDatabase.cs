@@ -1,4 +1,5 @@
 using Failover.Runtime.Directory;
+using Failover.Runtime.Events;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Persistence;
 using Failover.Runtime.Reminders;
@@ -34,4 +35,6 @@ public interface IClusterDatabase : IAsyncDisposable
 
     /// <summary>State is kept per ServiceId; its write fence reads the directory of <paramref name="clusterId"/>.</summary>
     IGrainStateStore CreateGrainStateStore(string serviceId, string clusterId);
+
+    IClusterEventLog CreateEventLog(string serviceId);
 }

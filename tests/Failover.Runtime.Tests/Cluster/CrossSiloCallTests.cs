@@ -14,8 +14,8 @@ public sealed class CrossSiloCallTests : ClusterTestBase
         var fromC = await silos[2].GrainFactory.GetGrain<IWhereGrain>("g").Touch();
 
         Assert.Equal("b", first.Node);
-        Assert.Equal(new Placement("b", first.Epoch, 2), fromA);
-        Assert.Equal(new Placement("b", first.Epoch, 3), fromC);
+        Assert.Equal(new Whereabouts("b", first.Epoch, 2), fromA);
+        Assert.Equal(new Whereabouts("b", first.Epoch, 3), fromC);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class CrossSiloCallTests : ClusterTestBase
         var placement = await client.GetGrain<IWhereGrain>("c").Touch();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetGrain<IThrowingGrain>("x").ThrowInvalidOperation("from the client"));
 
-        Assert.Equal(new Placement("a", placement.Epoch, 2), placement);
+        Assert.Equal(new Whereabouts("a", placement.Epoch, 2), placement);
         Assert.Equal("from the client", error.Message);
     }
 }

@@ -46,7 +46,7 @@ public sealed class DatabaseOutageTests
 
         proxy.Reconnect();
 
-        Assert.Equal(new Placement("b", (await touch).Epoch, 2), await touch);
+        Assert.Equal(new Whereabouts("b", (await touch).Epoch, 2), await touch);
         await Eventually.True(() => beats.Count($"beat:{key}") > beatsWhenFenced + 3, "the heartbeat grain ticks again");
         await using var database = ClusterDatabase.Open(DatabaseLocation.Parse($"postgres:{server}"));
         var rows = await database.CreateMembershipTable(cluster.Options.ClusterId).ReadAllAsync(CancellationToken.None);

@@ -70,7 +70,7 @@ public sealed class FailoverTests : ClusterTestBase
 
         Assert.Equal(SiloStatus.Dead, (await ReadMembershipAsync()).Find(silos[1].Address)!.Status);
         var after = await silos[0].GrainFactory.GetGrain<IWhereGrain>("g").Touch();
-        Assert.Equal(new Placement("a", after.Epoch, 2), after);
+        Assert.Equal(new Whereabouts("a", after.Epoch, 2), after);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class PartitionTests : ClusterTestBase
         var first = await silos[0].GrainFactory.GetGrain<IWhereGrain>("contested").Touch();
 
         Cluster.Partition(silos[0], silos[1]);
-        var committed = new ConcurrentBag<Placement>();
+        var committed = new ConcurrentBag<Whereabouts>();
         using var stop = new CancellationTokenSource();
         var writers = silos.Select(silo => Task.Run(async () =>
         {

@@ -5,14 +5,14 @@ using Failover.Runtime.Persistence;
 
 namespace Failover.Runtime.Tests.Grains;
 
-public sealed record Placement(string Node, long Epoch, int Count);
+public sealed record Whereabouts(string Node, long Epoch, int Count);
 
 public interface IWhereGrain : IGrainWithStringKey
 {
     /// <summary>Counts the call durably and says which node ran it, under which directory epoch.</summary>
-    Task<Placement> Touch();
+    Task<Whereabouts> Touch();
 
-    Task<Placement> Peek();
+    Task<Whereabouts> Peek();
 }
 
 public sealed class WhereGrain(
@@ -25,7 +25,7 @@ public sealed class WhereGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
         _epoch = (await directory.LookupAsync(GrainId, cancellationToken))!.Epoch;
 
-    public async Task<Placement> Touch()
+    public async Task<Whereabouts> Touch()
     {
         state.State.Value++;
         state.State.Notes.Add(silo.NodeName);
@@ -33,5 +33,5 @@ public sealed class WhereGrain(
         return await Peek();
     }
 
-    public Task<Placement> Peek() => Task.FromResult(new Placement(silo.NodeName, _epoch, state.State.Value));
+    public Task<Whereabouts> Peek() => Task.FromResult(new Whereabouts(silo.NodeName, _epoch, state.State.Value));
 }

@@ -1,4 +1,5 @@
 using Failover.Runtime.Directory;
+using Failover.Runtime.Events;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Persistence;
 using Failover.Runtime.Reminders;
@@ -32,6 +33,9 @@ internal abstract class SqlClusterDatabase(DatabaseLocation location, SqlDialect
             dialect,
             ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"),
             ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
+
+    public IClusterEventLog CreateEventLog(string serviceId) =>
+        new SqlClusterEventLog(dialect, ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"));
 
     public abstract ValueTask DisposeAsync();
 }

@@ -1,0 +1,386 @@
+using Failover.Agents.Topology;
+
+namespace Failover.Agents.DirectorClusters;
+
+/// <summary>
+/// The witness's decisions for one director agent cluster (JS7's rules), pure: inputs are heartbeats, stops, silo
+/// deaths, user commands and the time (monotonic, as elapsed time); outputs are the new durable record, events and
+/// the answer to a heartbeat.
+/// <para>
+/// Safety: an instance acts as active only until <c>send time of its last answered heartbeat + HeartbeatTimeout</c>
+/// (see <see cref="DirectorLease"/>). The witness hands the role elsewhere only after it has not heard the active
+/// for longer than that (or after its silo is Dead, or it stopped), so the two leases never overlap. A re-activated
+/// witness has not heard anybody: it judges nobody lost until it has itself watched for HeartbeatTimeout.
+/// </para>
+/// </summary>
+public sealed class DirectorClusterMachine
+{
+    private readonly string _agentId;
+    private readonly Dictionary<DirectorInstance, InstanceObservation> _seen = [];
+    private readonly TimeSpan _activatedAt;
+    private TimeSpan _switchRequestedAt;
+    private long _highestClaimedEpoch;
+    private List<DirectorClusterEvent> _events = [];
+    private bool _changed;
+
+    public DirectorClusterMachine(string agentId, DirectorClusterRecord record, DirectorClusterSettings settings, TimeSpan now)
+    {
+        _agentId = agentId;
+        Record = record;
+        Settings = settings;
+        _activatedAt = now;
+        _switchRequestedAt = now;
+    }
+
+    public DirectorClusterRecord Record { get; private set; }
+
+    public DirectorClusterSettings Settings { get; set; }
+
+    public IReadOnlyDictionary<DirectorInstance, InstanceObservation> Observations => _seen;
+
+    private TimeSpan Timeout => Settings.HeartbeatTimeout;
+
+    public DirectorStep Heartbeat(DirectorHeartbeat heartbeat, TimeSpan now)
+    {
+        ArgumentNullException.ThrowIfNull(heartbeat);
+        var instance = heartbeat.Instance;
+        if (_seen.TryGetValue(instance, out var known) && known.Gone && known.Incarnation == heartbeat.Incarnation)
+        {
+            // A late heartbeat of an incarnation that stopped or was declared dead: it never acts again.
+            return Finish(new DirectorAssignment(DirectorRole.Standby, Record.Epoch, Record.State, Timeout));
+        }
+
+        var lease = known is not null && known.Incarnation == heartbeat.Incarnation ? Max(known.Lease, Timeout) : Timeout;
+        _seen[instance] = new InstanceObservation(heartbeat.Incarnation, now, heartbeat.KnownEpoch, heartbeat.Acting) { Lease = lease };
+        _highestClaimedEpoch = Math.Max(_highestClaimedEpoch, heartbeat.KnownEpoch);
+        if (ConflictOf(heartbeat) is { } conflict)
+        {
+            EnterNodeLossNotConfirmed(null, DirectorEventKinds.ClaimsConflict, conflict);
+        }
+
+        if (instance == Record.Active && Record.State is DirectorClusterState.ActiveShutDown or DirectorClusterState.NodeLossNotConfirmed
+            && (Record.State == DirectorClusterState.ActiveShutDown ? heartbeat.Incarnation != Record.ActiveIncarnation : Record.LostInstance == instance))
+        {
+            // The active is back (restarted after a normal stop, or heard again after its loss was suspected).
+            Update(Record with { State = HeardStandby(now) ? DirectorClusterState.PreparedToBeCoupled : DirectorClusterState.PassiveLost, LostInstance = null });
+        }
+
+        Evaluate(now);
+        return Finish(AssignmentFor(heartbeat));
+    }
+
+    public DirectorStep Tick(TimeSpan now)
+    {
+        Evaluate(now);
+        return Finish(null);
+    }
+
+    /// <summary>The instance's silo is stopping. Normally the active's stop is no loss (ActiveShutDown); with fail-over it is.</summary>
+    public DirectorStep InstanceStopping(DirectorInstance instance, string incarnation, bool failOver, TimeSpan now)
+    {
+        MarkGone(instance, incarnation, now);
+        if (!failOver && instance == Record.Active && Record.EpochHandedOut && !Record.SwitchPending
+            && Record.State != DirectorClusterState.NodeLossNotConfirmed && incarnation == Record.ActiveIncarnation)
+        {
+            Update(Record with { State = DirectorClusterState.ActiveShutDown });
+            Emit(DirectorEventKinds.ShutDown, $"{instance.ToName()} stopped normally; no fail-over, it resumes as active when it is back");
+        }
+
+        Evaluate(now);
+        return Finish(null);
+    }
+
+    /// <summary>The membership table shows the silo of <paramref name="incarnation"/> Dead: that instance is lost at once.</summary>
+    public DirectorStep SiloDead(string incarnation, TimeSpan now)
+    {
+        foreach (var (instance, observation) in _seen.ToList())
+        {
+            if (observation.Incarnation == incarnation && !observation.Gone)
+            {
+                MarkGone(instance, incarnation, now);
+            }
+        }
+
+        Evaluate(now);
+        return Finish(null);
+    }
+
+    /// <summary>A user's switch-over. <paramref name="jobsOnActiveNode"/>: tasks running on the active director's own subagents.</summary>
+    public DirectorStep SwitchOver(int jobsOnActiveNode, TimeSpan now)
+    {
+        Evaluate(now);
+        var refusal = Record switch
+        {
+            { SwitchPending: true } => $"{_agentId}: a switch-over is already in progress",
+            { State: not DirectorClusterState.Coupled } => $"{_agentId} is {Record.State}, not Coupled: switch-over needs a coupled standby",
+            _ when !Heard(Record.Active, now) => $"{_agentId}: the active director {Record.Active.ToName()} is not heartbeating",
+            _ when !HeardStandby(now) => $"{_agentId}: the standby director {Record.Standby.ToName()} is not heartbeating",
+            _ when jobsOnActiveNode > 0 => $"{_agentId}: {jobsOnActiveNode} job(s) run on the active director's own subagent; wait for them or cancel them",
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            return Finish(null, refusal);
+        }
+
+        // The old active learns the new epoch as standby and stops acting; the role passes once it has said so.
+        _switchRequestedAt = now;
+        Update(Record with { SwitchPending = true, Epoch = Record.Epoch + 1, EpochHandedOut = false, CoupledStandbyIncarnation = null });
+        Emit(DirectorEventKinds.SwitchOverRequested, $"active role to pass from {Record.Active.ToName()} to {Record.Standby.ToName()}, epoch {Record.Epoch}");
+        Evaluate(now);
+        return Finish(null);
+    }
+
+    /// <summary>A user names the lost instance; the other one becomes active with a new epoch.</summary>
+    public DirectorStep ConfirmLoss(DirectorInstance lost, TimeSpan now)
+    {
+        Evaluate(now);
+        var gone = _seen.TryGetValue(lost, out var observation) && observation.Gone;
+        var refusal = Record.State != DirectorClusterState.NodeLossNotConfirmed
+            ? $"{_agentId} is {Record.State}: confirm-loss is only accepted in NodeLossNotConfirmed"
+            : Heard(lost, now)
+                ? $"{_agentId}: {lost.ToName()} is heartbeating (last heard {(now - observation!.LastHeard).TotalMilliseconds:0} ms ago); only a silent instance can be confirmed lost"
+                : !gone && now - _activatedAt <= Timeout
+                    ? $"{_agentId}: the witness has watched for {(now - _activatedAt).TotalMilliseconds:0} ms only; retry after the heartbeat timeout ({Timeout.TotalMilliseconds:0} ms)"
+                    : null;
+        if (refusal is not null)
+        {
+            return Finish(null, refusal);
+        }
+
+        var survivor = lost.Other();
+        Update(Record with
+        {
+            State = DirectorClusterState.FailedOver,
+            Active = survivor,
+            Epoch = Math.Max(Record.Epoch, _highestClaimedEpoch) + 1,
+            EpochHandedOut = false,
+            ActiveIncarnation = null,
+            CoupledStandbyIncarnation = null,
+            SwitchPending = false,
+            LostInstance = lost,
+        });
+        Emit(DirectorEventKinds.LossConfirmed, $"a user confirmed the loss of {lost.ToName()}");
+        Emit(DirectorEventKinds.FailedOver, $"lost {lost.ToName()}; {survivor.ToName()} active with epoch {Record.Epoch}");
+        Evaluate(now);
+        return Finish(null);
+    }
+
+    /// <summary>Whether the witness has heard <paramref name="instance"/> within the heartbeat timeout.</summary>
+    public bool Heard(DirectorInstance instance, TimeSpan now) =>
+        _seen.TryGetValue(instance, out var observation) && !observation.Gone && now - observation.LastHeard <= Max(observation.Lease, Timeout);
+
+    private bool HeardStandby(TimeSpan now) => Heard(Record.Standby, now);
+
+    /// <summary>Lost: stopped, Dead, or unheard for longer than the timeout by a witness that has watched that long.</summary>
+    private bool KnownLost(DirectorInstance instance, TimeSpan now) =>
+        (_seen.TryGetValue(instance, out var observation) && observation.Gone)
+        || (now - _activatedAt > Timeout && !Heard(instance, now));
+
+    private void Evaluate(TimeSpan now)
+    {
+        var record = Record;
+        if (record.State is DirectorClusterState.NodeLossNotConfirmed or DirectorClusterState.ActiveShutDown)
+        {
+            return;
+        }
+
+        if (record.SwitchPending)
+        {
+            EvaluateSwitch(now);
+            return;
+        }
+
+        if (!record.EpochHandedOut && record.State == DirectorClusterState.NodesAppointed)
+        {
+            return; // Nobody has been active yet: there is nothing to lose.
+        }
+
+        if (KnownLost(record.Active, now))
+        {
+            EvaluateActiveLost(now);
+            return;
+        }
+
+        var standby = record.Standby;
+        if (HeardStandby(now))
+        {
+            var observation = _seen[standby];
+            if (record.CoupledStandbyIncarnation == observation.Incarnation)
+            {
+                if (record.State != DirectorClusterState.Coupled)
+                {
+                    Update(record with { State = DirectorClusterState.Coupled });
+                }
+            }
+            else if (record.EpochHandedOut && Heard(record.Active, now) && _seen[record.Active].Incarnation == record.ActiveIncarnation
+                && observation.KnownEpoch == record.Epoch && observation.Acting == DirectorRole.Standby)
+            {
+                Update(record with { State = DirectorClusterState.Coupled, CoupledStandbyIncarnation = observation.Incarnation });
+                Emit(DirectorEventKinds.Coupled, $"{record.Active.ToName()} active, {standby.ToName()} standby, epoch {record.Epoch}");
+            }
+            else if (record.State is DirectorClusterState.Coupled or DirectorClusterState.PassiveLost or DirectorClusterState.NodesAppointed)
+            {
+                Update(record with { State = DirectorClusterState.PreparedToBeCoupled, CoupledStandbyIncarnation = null });
+            }
+        }
+        else if (KnownLost(standby, now) && record.State is DirectorClusterState.Coupled or DirectorClusterState.PreparedToBeCoupled)
+        {
+            Update(record with { State = DirectorClusterState.PassiveLost, CoupledStandbyIncarnation = null });
+            Emit(DirectorEventKinds.PassiveLost, $"standby {standby.ToName()} lost; {record.Active.ToName()} goes on alone");
+        }
+    }
+
+    private void EvaluateActiveLost(TimeSpan now)
+    {
+        var record = Record;
+        var standby = record.Standby;
+        var coupled = HeardStandby(now) && _seen[standby].Incarnation == record.CoupledStandbyIncarnation;
+        if (coupled && !Settings.RequireFailoverConfirmation)
+        {
+            Update(record with
+            {
+                State = DirectorClusterState.FailedOver,
+                Active = standby,
+                Epoch = record.Epoch + 1,
+                EpochHandedOut = false,
+                ActiveIncarnation = null,
+                CoupledStandbyIncarnation = null,
+                LostInstance = record.Active,
+            });
+            Emit(DirectorEventKinds.FailedOver, $"lost {record.Active.ToName()}; {standby.ToName()} active with epoch {Record.Epoch}");
+            return;
+        }
+
+        var reason = coupled
+            ? "the agent cluster requires fail-over confirmation"
+            : $"the standby {standby.ToName()} was not coupled";
+        EnterNodeLossNotConfirmed(record.Active, DirectorEventKinds.NodeLossNotConfirmed, $"active {record.Active.ToName()} lost and {reason}; confirm the loss to fail over");
+    }
+
+    private void EvaluateSwitch(TimeSpan now)
+    {
+        var record = Record;
+        var old = record.Active;
+        var steppedDown = !_seen.TryGetValue(old, out var observation)
+            || observation.Gone
+            || (observation.Acting == DirectorRole.Standby && observation.KnownEpoch >= record.Epoch)
+            || now - _switchRequestedAt > Timeout;
+        if (!steppedDown)
+        {
+            return;
+        }
+
+        if (HeardStandby(now))
+        {
+            Update(record with
+            {
+                State = DirectorClusterState.SwitchedOver,
+                Active = record.Standby,
+                SwitchPending = false,
+                ActiveIncarnation = null,
+                EpochHandedOut = false,
+                CoupledStandbyIncarnation = null,
+                LostInstance = null,
+            });
+            Emit(DirectorEventKinds.SwitchedOver, $"{Record.Active.ToName()} active with epoch {Record.Epoch}; {old.ToName()} is standby");
+        }
+        else if (!KnownLost(old, now))
+        {
+            // The standby vanished before it could take over: the old active keeps its role under the new epoch.
+            Update(record with { SwitchPending = false, State = DirectorClusterState.PassiveLost });
+            Emit(DirectorEventKinds.PassiveLost, $"switch-over abandoned: standby {record.Standby.ToName()} lost; {old.ToName()} stays active");
+        }
+        else
+        {
+            Update(record with { SwitchPending = false });
+            EnterNodeLossNotConfirmed(old, DirectorEventKinds.NodeLossNotConfirmed, "both directors were lost during a switch-over; confirm the loss to go on");
+        }
+    }
+
+    private DirectorAssignment AssignmentFor(DirectorHeartbeat heartbeat)
+    {
+        var record = Record;
+        var mayAct = heartbeat.Instance == record.Active && !record.SwitchPending
+            && record.State is not (DirectorClusterState.NodeLossNotConfirmed or DirectorClusterState.ActiveShutDown);
+        if (!mayAct)
+        {
+            return new DirectorAssignment(DirectorRole.Standby, record.Epoch, record.State, Timeout);
+        }
+
+        if (record.ActiveIncarnation != heartbeat.Incarnation || !record.EpochHandedOut)
+        {
+            // A token is handed to one incarnation only: a new one (e.g. after a restart) gets a new epoch.
+            var epoch = record.EpochHandedOut ? record.Epoch + 1 : record.Epoch == 0 ? 1 : record.Epoch;
+            Update(record with
+            {
+                Epoch = epoch,
+                EpochHandedOut = true,
+                ActiveIncarnation = heartbeat.Incarnation,
+                CoupledStandbyIncarnation = epoch == record.Epoch ? record.CoupledStandbyIncarnation : null,
+            });
+            Emit(DirectorEventKinds.Activated, $"{heartbeat.Instance.ToName()} ({heartbeat.Incarnation}) active with epoch {epoch}");
+        }
+
+        return new DirectorAssignment(DirectorRole.Active, Record.Epoch, Record.State, Timeout);
+    }
+
+    /// <summary>A claim the witness's record cannot explain: its state is behind what the instances know.</summary>
+    private string? ConflictOf(DirectorHeartbeat heartbeat)
+    {
+        if (Record.State == DirectorClusterState.NodeLossNotConfirmed)
+        {
+            return null;
+        }
+
+        if (heartbeat.KnownEpoch > Record.Epoch)
+        {
+            return $"{heartbeat.Instance.ToName()} knows epoch {heartbeat.KnownEpoch}, the witness only {Record.Epoch}";
+        }
+
+        var holder = heartbeat.Instance == Record.Active && !Record.SwitchPending
+            && (Record.ActiveIncarnation is null || Record.ActiveIncarnation == heartbeat.Incarnation);
+        return heartbeat.Acting == DirectorRole.Active && heartbeat.KnownEpoch == Record.Epoch && Record.EpochHandedOut && !holder
+            ? $"{heartbeat.Instance.ToName()} acts as active with epoch {heartbeat.KnownEpoch}, but the witness gave it to {Record.Active.ToName()}"
+            : null;
+    }
+
+    private void EnterNodeLossNotConfirmed(DirectorInstance? lost, string kind, string detail)
+    {
+        Update(Record with { State = DirectorClusterState.NodeLossNotConfirmed, LostInstance = lost, SwitchPending = false });
+        Emit(kind, detail);
+    }
+
+    private void MarkGone(DirectorInstance instance, string incarnation, TimeSpan now)
+    {
+        if (_seen.TryGetValue(instance, out var observation) && observation.Incarnation == incarnation)
+        {
+            _seen[instance] = observation with { Gone = true };
+        }
+        else if (observation is null)
+        {
+            _seen[instance] = new InstanceObservation(incarnation, now, 0, DirectorRole.Standby, Gone: true);
+        }
+    }
+
+    private void Update(DirectorClusterRecord record)
+    {
+        if (record != Record)
+        {
+            Record = record;
+            _changed = true;
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private void Emit(string kind, string detail) => _events.Add(new DirectorClusterEvent(kind, detail));
+
+    private DirectorStep Finish(DirectorAssignment? assignment, string? refusal = null)
+    {
+        var step = new DirectorStep(Record, _changed, _events, assignment, refusal);
+        _events = [];
+        _changed = false;
+        return step;
+    }
+}

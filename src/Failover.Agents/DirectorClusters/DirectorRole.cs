@@ -1,0 +1,7 @@
+namespace Failover.Agents.DirectorClusters;
+
+public enum DirectorRole
+{
+    Standby,
+    Active,
+}
