@@ -11,6 +11,7 @@ internal sealed record ClientCommandLine(string Command, IReadOnlyList<string> A
     public const string Usage = """
         usage: client [--database DB] [--cluster-id ID] [--json] COMMAND
           members    the membership table: silos, their status and IAmAlive age
+          failover-pairs  failover agent pairs: each side's view, its decision, where the managed agent runs
           DB is sqlite:PATH (default sqlite:./data/cluster.db) or postgres:CONNECTION_STRING
         """;
 

@@ -15,6 +15,7 @@ try
     {
         "help" => ShowUsage(),
         "members" => await MembersCommand.RunAsync(commandLine, Console.Out, cancellation.Token),
+        "failover-pairs" => await FailoverPairsCommand.RunAsync(commandLine, Console.Out, cancellation.Token),
         _ => throw new UsageException($"unknown command '{commandLine.Command}'"),
     };
 }

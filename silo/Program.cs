@@ -1,4 +1,5 @@
 using System.Net;
+using Failover.Agents.FailoverPairs;
 using Failover.Runtime.Hosting;
 using Failover.Runtime.Storage;
 using Failover.Silo;
@@ -33,7 +34,14 @@ try
         return await InitDatabaseAsync(builder.Configuration);
     }
 
+    if (commandLine.Verb == SiloVerb.ShowKey)
+    {
+        Console.WriteLine(FailoverPairsServiceCollectionExtensions.ShowKey(builder.Configuration));
+        return 0;
+    }
+
     builder.Services.AddFailoverSilo(builder.Configuration);
+    builder.Services.AddFailoverPairs(builder.Configuration);
     port = builder.Configuration.GetValue("Port", 11111);
     var httpPort = builder.Configuration.GetValue("HttpPort", 0);
     var host = builder.Configuration.GetValue("Host", "127.0.0.1")!;

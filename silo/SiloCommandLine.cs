@@ -6,6 +6,7 @@ internal enum SiloVerb
 {
     Run,
     InitDb,
+    ShowKey,
     Help,
 }
 
@@ -16,8 +17,9 @@ internal enum SiloVerb
 internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string, string> Settings, string? ConfigFile)
 {
     public const string Usage = """
-        usage: silo [run] --node NAME [--port N] [--http-port N] [--host ADDRESS] [--database DB] [--cluster-id ID] [--service-id ID] [--config FILE]
+        usage: silo [run] --node NAME [--port N] [--http-port N] [--host ADDRESS] [--database DB] [--cluster-id ID] [--service-id ID] [--data-directory DIR] [--config FILE]
                silo init-db [--database DB] [--config FILE]
+               silo show-key [--data-directory DIR] [--database DB] [--config FILE]   the public key for a peer's remote_serverkey
           DB is sqlite:PATH (default sqlite:./data/cluster.db) or postgres:CONNECTION_STRING
         """;
 
@@ -30,6 +32,7 @@ internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string
         ["--database"] = "Database",
         ["--cluster-id"] = "ClusterId",
         ["--service-id"] = "ServiceId",
+        ["--data-directory"] = "DataDirectory",
     };
 
     public static SiloCommandLine Parse(IReadOnlyList<string> args)
@@ -42,8 +45,9 @@ internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string
             {
                 "run" => SiloVerb.Run,
                 "init-db" => SiloVerb.InitDb,
+                "show-key" => SiloVerb.ShowKey,
                 "help" => SiloVerb.Help,
-                _ => throw new UsageException($"unknown command '{args[0]}' (expected run or init-db)"),
+                _ => throw new UsageException($"unknown command '{args[0]}' (expected run, init-db or show-key)"),
             };
             index = 1;
         }
