@@ -264,6 +264,13 @@ internal sealed class FailoverPairAgent : BackgroundService
             var started = _services.Time.GetTimestamp();
             try
             {
+                // Without a lease central is down anyway; and a silo not yet Active would place the witness on itself.
+                if (!_services.Health.HoldsLease)
+                {
+                    await _askWitness.WaitAsync(interval, _services.Time, cancellationToken);
+                    continue;
+                }
+
                 var verdict = await witness.Heartbeat(report).WaitAsync(_config.HeartbeatPeriod, _services.Time, cancellationToken);
                 _witnessUnreachable = false;
                 await _gate.WaitAsync(cancellationToken);
