@@ -7,12 +7,13 @@ internal enum BenchmarkSuite
     All,
     Runtime,
     Cluster,
+    Pairs,
 }
 
 internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? JsonPath, string? Database, BenchmarkSuite Suite, int Kills)
 {
     public const string Usage =
-        "usage: Failover.Benchmarks [--suite runtime|cluster|all] [--seconds N] [--rounds N] [--kills N] [--json FILE] [--database DB]";
+        "usage: Failover.Benchmarks [--suite runtime|cluster|pairs|all] [--seconds N] [--rounds N] [--kills N] [--json FILE] [--database DB]";
 
     public static BenchmarkSettings Parse(string[] args)
     {
@@ -43,7 +44,8 @@ internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? 
         "all" => BenchmarkSuite.All,
         "runtime" => BenchmarkSuite.Runtime,
         "cluster" => BenchmarkSuite.Cluster,
-        _ => throw new ArgumentException($"--suite must be runtime, cluster or all (got '{value}')"),
+        "pairs" => BenchmarkSuite.Pairs,
+        _ => throw new ArgumentException($"--suite must be runtime, cluster, pairs or all (got '{value}')"),
     };
 
     private static double PositiveNumber(string option, string value) =>

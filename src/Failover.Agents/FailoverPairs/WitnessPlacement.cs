@@ -11,10 +11,11 @@ namespace Failover.Agents.FailoverPairs;
 /// </summary>
 internal sealed class WitnessPlacement(IReadOnlyList<FailoverAgentConfig> configs, LocalSilo silo) : IGrainPlacement
 {
-    private static readonly string s_witnessType = $"@{typeof(IFailoverPairWitnessGrain).FullName}";
+    // Silos name the grain by its class, clients by its interface.
+    private static readonly string[] s_witnessTypes = [nameof(FailoverPairWitnessGrain), $"@{typeof(IFailoverPairWitnessGrain).FullName}"];
 
     public bool Covers(GrainId grain) =>
-        grain.Type == s_witnessType && configs.Any(c => c.AgentVipIdentity == grain.Key);
+        s_witnessTypes.Contains(grain.Type, StringComparer.Ordinal) && configs.Any(c => c.AgentVipIdentity == grain.Key);
 
     public SiloAddress? Choose(GrainId grain, IReadOnlyList<MembershipEntry> activeSilos, SiloAddress self)
     {
