@@ -19,6 +19,7 @@ internal sealed record ClientCommandLine(string Command, IReadOnlyList<string> A
           switch-over AGENT              hand the active role of a coupled agent cluster to its standby
           confirm-loss AGENT INSTANCE    confirm that INSTANCE (primary|secondary) is lost, so the other takes over
           events [--agent A] [--limit N] what the agent clusters did, oldest first
+          failover-pairs                 failover agent pairs: each side's view, its decision, where the managed agent runs
           DB is sqlite:PATH (default sqlite:./data/cluster.db) or postgres:CONNECTION_STRING
         """;
 

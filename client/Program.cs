@@ -20,6 +20,7 @@ try
         "switch-over" => await DirectorCommands.SwitchOverAsync(commandLine, Console.Out, Console.Error, cancellation.Token),
         "confirm-loss" => await DirectorCommands.ConfirmLossAsync(commandLine, Console.Out, Console.Error, cancellation.Token),
         "events" => await EventsCommand.RunAsync(commandLine, Console.Out, cancellation.Token),
+        "failover-pairs" => await FailoverPairsCommand.RunAsync(commandLine, Console.Out, cancellation.Token),
         _ => throw new UsageException($"unknown command '{commandLine.Command}'"),
     };
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Failover.Agents.Hosting;
+using Failover.Agents.FailoverPairs;
 using Failover.Runtime.Hosting;
 using Failover.Runtime.Storage;
 using Failover.Silo;
@@ -39,8 +40,15 @@ try
         return await StopSiloCommand.RunAsync(builder.Configuration, commandLine.FailOver);
     }
 
+    if (commandLine.Verb == SiloVerb.ShowKey)
+    {
+        Console.WriteLine(FailoverPairsServiceCollectionExtensions.ShowKey(builder.Configuration));
+        return 0;
+    }
+
     builder.Services.AddFailoverSilo(builder.Configuration);
     builder.Services.AddFailoverAgents(builder.Configuration);
+    builder.Services.AddFailoverPairs(builder.Configuration);
     port = builder.Configuration.GetValue("Port", 11111);
     var httpPort = builder.Configuration.GetValue("HttpPort", 0);
     var host = builder.Configuration.GetValue("Host", "127.0.0.1")!;

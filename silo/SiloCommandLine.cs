@@ -7,6 +7,7 @@ internal enum SiloVerb
     Run,
     InitDb,
     Stop,
+    ShowKey,
     Help,
 }
 
@@ -20,9 +21,10 @@ internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string
     public bool FailOver { get; init; }
 
     public const string Usage = """
-        usage: silo [run] --node NAME [--port N] [--http-port N] [--host ADDRESS] [--database DB] [--cluster-id ID] [--service-id ID] [--config FILE]
+        usage: silo [run] --node NAME [--port N] [--http-port N] [--host ADDRESS] [--database DB] [--cluster-id ID] [--service-id ID] [--data-directory DIR] [--config FILE]
                silo init-db [--database DB] [--config FILE]
                silo stop --node NAME [--fail-over] [--database DB] [--cluster-id ID] [--config FILE]
+               silo show-key [--data-directory DIR] [--database DB] [--config FILE]   the public key for a peer's remote_serverkey
           DB is sqlite:PATH (default sqlite:./data/cluster.db) or postgres:CONNECTION_STRING
         """;
 
@@ -35,6 +37,7 @@ internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string
         ["--database"] = "Database",
         ["--cluster-id"] = "ClusterId",
         ["--service-id"] = "ServiceId",
+        ["--data-directory"] = "DataDirectory",
     };
 
     public static SiloCommandLine Parse(IReadOnlyList<string> args)
@@ -48,8 +51,9 @@ internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string
                 "run" => SiloVerb.Run,
                 "init-db" => SiloVerb.InitDb,
                 "stop" => SiloVerb.Stop,
+                "show-key" => SiloVerb.ShowKey,
                 "help" => SiloVerb.Help,
-                _ => throw new UsageException($"unknown command '{args[0]}' (expected run, init-db or stop)"),
+                _ => throw new UsageException($"unknown command '{args[0]}' (expected run, init-db, stop or show-key)"),
             };
             index = 1;
         }

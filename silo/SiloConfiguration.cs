@@ -13,7 +13,7 @@ internal static class SiloConfiguration
 
     private static readonly HashSet<string> s_knownTopLevelKeys = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Node", "Host", "Port", "HttpPort", "Database", "ClusterId", "ServiceId",
+        "Node", "Host", "Port", "HttpPort", "Database", "ClusterId", "ServiceId", "DataDirectory",
         "Membership", "Grains", "Reminders", "Messaging", "Agents", "Logging", "ManagedAgents", "FailoverAgents",
     };
 

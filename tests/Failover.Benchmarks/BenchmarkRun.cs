@@ -43,6 +43,11 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, DirectoryInfo wor
             yield return ("runtime", false, (db, ct) => RuntimeSuite.RunAsync(settings, db, progress, ct));
         }
 
+        if (settings.Runs(BenchmarkSuite.Pairs) && settings.Kills > 0)
+        {
+            yield return ("pairs", true, (db, ct) => new PairBenchmarks(settings, db, progress).RunAsync(ct));
+        }
+
         if (settings.Runs(BenchmarkSuite.Cluster))
         {
             yield return ("cluster", false, (db, ct) => new ClusterBenchmarks(settings, db, progress).RunAsync(ct));

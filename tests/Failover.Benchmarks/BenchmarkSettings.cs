@@ -8,12 +8,13 @@ internal enum BenchmarkSuite
     Runtime,
     Cluster,
     Directors,
+    Pairs,
 }
 
 internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? JsonPath, string? Database, BenchmarkSuite Suite, int Kills)
 {
     public const string Usage =
-        "usage: Failover.Benchmarks [--suite runtime|cluster|directors|all] [--seconds N] [--rounds N] [--kills N] [--json FILE] [--database DB]";
+        "usage: Failover.Benchmarks [--suite runtime|cluster|directors|pairs|all] [--seconds N] [--rounds N] [--kills N] [--json FILE] [--database DB]";
 
     public static BenchmarkSettings Parse(string[] args)
     {
@@ -45,7 +46,8 @@ internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? 
         "runtime" => BenchmarkSuite.Runtime,
         "cluster" => BenchmarkSuite.Cluster,
         "directors" => BenchmarkSuite.Directors,
-        _ => throw new ArgumentException($"--suite must be runtime, cluster, directors or all (got '{value}')"),
+        "pairs" => BenchmarkSuite.Pairs,
+        _ => throw new ArgumentException($"--suite must be runtime, cluster, directors, pairs or all (got '{value}')"),
     };
 
     private static double PositiveNumber(string option, string value) =>

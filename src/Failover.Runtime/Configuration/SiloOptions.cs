@@ -35,8 +35,32 @@ public sealed class SiloOptions : IValidatableObject
     [StringLength(150)]
     public string ServiceId { get; set; } = "default";
 
+    /// <summary>
+    /// Where the silo keeps files of its own (e.g. its key pair). When not set: the directory of the SQLite database
+    /// for <c>sqlite:PATH</c>, else <c>./data</c>. See <see cref="ResolveDataDirectory"/>.
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>The data directory as a full path (<see cref="DataDirectory"/>, else derived from <see cref="Database"/>).</summary>
+    public string ResolveDataDirectory()
+    {
+        if (!string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            return Path.GetFullPath(DataDirectory);
+        }
+
+        var location = DatabaseLocation.Parse(Database);
+        var directory = location.Kind == DatabaseKind.Sqlite ? Path.GetDirectoryName(Path.GetFullPath(location.ConnectionString)) : null;
+        return directory ?? Path.GetFullPath("./data");
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (DataDirectory is { } dataDirectory && (dataDirectory.Trim().Length == 0 || dataDirectory.IndexOfAny(Path.GetInvalidPathChars()) >= 0))
+        {
+            yield return new ValidationResult("DataDirectory must be a directory path.", [nameof(DataDirectory)]);
+        }
+
         string? error = null;
         try
         {

@@ -52,6 +52,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<GrainCallRouter>());
         services.TryAddSingleton<IMessageHandler>(sp => sp.GetRequiredService<GrainCallRouter>());
         services.TryAddSingleton<SiloTransport>();
+        services.TryAddSingleton<SystemRequestHandlers>();
         services.TryAddSingleton<IProbeSender>(sp => sp.GetRequiredService<SiloTransport>());
         services.TryAddSingleton<IGrainFactory, GrainFactory>();
         services.TryAddSingleton<ReminderService>();

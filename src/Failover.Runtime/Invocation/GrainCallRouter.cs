@@ -32,6 +32,7 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker, IMessageHandl
     private readonly CallSerializer _serializer;
     private readonly Lazy<SiloTransport> _transport;
     private readonly Lazy<ReminderService> _reminders;
+    private readonly Lazy<SystemRequestHandlers> _systemHandlers;
     private readonly GrainOptions _options;
     private readonly IGrainPlacement[] _placements;
     private readonly ILogger<GrainCallRouter> _logger;
@@ -59,6 +60,7 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker, IMessageHandl
         _serializer = new CallSerializer(_options.StateSerializerOptions);
         _transport = new Lazy<SiloTransport>(services.GetRequiredService<SiloTransport>);
         _reminders = new Lazy<ReminderService>(services.GetRequiredService<ReminderService>);
+        _systemHandlers = new Lazy<SystemRequestHandlers>(services.GetRequiredService<SystemRequestHandlers>);
         _placements = [.. services.GetServices<IGrainPlacement>()];
         _logger = logger;
     }
@@ -110,6 +112,11 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker, IMessageHandl
         {
             _reminders.Value.RefreshSoon();
             return Ok(null);
+        }
+
+        if (_systemHandlers.Value.TryGet(request.Method, out var systemHandler))
+        {
+            return await HandleSystemRequestAsync(systemHandler, request, from, cancellationToken);
         }
 
         if (request.Method is null || _methods.Find(request.Method) is not { } method)
@@ -283,6 +290,25 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker, IMessageHandl
         return grainId.Type.StartsWith('@')
             ? new GrainId(_types.ForInterfaceName(grainId.Type[1..]).TypeName, grainId.Key)
             : grainId;
+    }
+
+    private static async ValueTask<Message> HandleSystemRequestAsync(
+        ISystemRequestHandler handler, Message request, RemotePeer from, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Ok(await handler.HandleAsync(request.Body, from, cancellationToken));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new Message
+            {
+                Kind = MessageKind.Response,
+                Status = ResponseStatus.Exception,
+                ExceptionType = RemoteExceptions.TypeName(exception),
+                ExceptionMessage = exception.Message,
+            };
+        }
     }
 
     private static Message Ok(JsonElement? body) => new() { Kind = MessageKind.Response, Status = ResponseStatus.Ok, Body = body };

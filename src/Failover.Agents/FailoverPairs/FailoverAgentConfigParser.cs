@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Failover.Agents.FailoverPairs;
+
+/// <summary>
+/// Reads a failover agent config file in VOLTTRON's format. Every key is required, no other key is allowed; all problems
+/// of a file are reported together on one line (<see cref="FailoverAgentConfigException"/>).
+/// </summary>
+public static class FailoverAgentConfigParser
+{
+    public const string AgentIdKey = "agent_id";
+    public const string SimpleBehaviorKey = "simple_behavior";
+    public const string RemoteVipKey = "remote_vip";
+    public const string RemoteServerKeyKey = "remote_serverkey";
+    public const string AgentVipIdentityKey = "agent_vip_identity";
+    public const string HeartbeatPeriodKey = "heartbeat_period";
+    public const string TimeoutKey = "timeout";
+
+    private static readonly string[] s_keys =
+        [AgentIdKey, SimpleBehaviorKey, RemoteVipKey, RemoteServerKeyKey, AgentVipIdentityKey, HeartbeatPeriodKey, TimeoutKey];
+
+    /// <summary>Reads and checks the file at <paramref name="path"/>.</summary>
+    /// <param name="knownIdentities">The managed agents the silo defines; <c>agent_vip_identity</c> must be one of them.</param>
+    public static FailoverAgentConfig ParseFile(string path, IReadOnlySet<string> knownIdentities)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new FailoverAgentConfigException($"failover agent config '{path}' cannot be read: {exception.Message}");
+        }
+
+        return Parse(path, text, knownIdentities);
+    }
+
+    public static FailoverAgentConfig Parse(string source, string json, IReadOnlySet<string> knownIdentities)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(knownIdentities);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException exception)
+        {
+            throw Fail(source, [$"not valid JSON: {exception.Message}"]);
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw Fail(source, ["must hold a JSON object"]);
+            }
+
+            var problems = new List<string>();
+            var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (Array.IndexOf(s_keys, property.Name) < 0)
+                {
+                    problems.Add($"unknown key '{property.Name}'");
+                }
+                else if (!values.TryAdd(property.Name, property.Value.Clone()))
+                {
+                    problems.Add($"key '{property.Name}' appears twice");
+                }
+            }
+
+            problems.AddRange(s_keys.Where(k => !values.ContainsKey(k)).Select(k => $"missing key '{k}'"));
+            var config = Read(source, values, knownIdentities, problems);
+            return problems.Count == 0 ? config! : throw Fail(source, problems);
+        }
+    }
+
+    private static FailoverAgentConfig? Read(string source, Dictionary<string, JsonElement> values, IReadOnlySet<string> identities, List<string> problems)
+    {
+        var agentId = PairRole.Primary;
+        if (values.TryGetValue(AgentIdKey, out var agentIdValue))
+        {
+            switch (agentIdValue.ValueKind == JsonValueKind.String ? agentIdValue.GetString() : null)
+            {
+                case "primary":
+                    agentId = PairRole.Primary;
+                    break;
+                case "secondary":
+                    agentId = PairRole.Secondary;
+                    break;
+                default:
+                    problems.Add($"unknown agent_id {agentIdValue.GetRawText()} (expected \"primary\" or \"secondary\")");
+                    break;
+            }
+        }
+
+        var simple = false;
+        if (values.TryGetValue(SimpleBehaviorKey, out var simpleValue))
+        {
+            if (simpleValue.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                simple = simpleValue.GetBoolean();
+            }
+            else
+            {
+                problems.Add($"simple_behavior must be true or false (got {simpleValue.GetRawText()})");
+            }
+        }
+
+        var (host, port) = ("", 0);
+        if (values.TryGetValue(RemoteVipKey, out var vipValue))
+        {
+            if (!TryParseVip(vipValue.ValueKind == JsonValueKind.String ? vipValue.GetString() : null, out host, out port))
+            {
+                problems.Add($"remote_vip must be tcp://HOST:PORT with a port from 1 to 65535 (got {vipValue.GetRawText()})");
+            }
+        }
+
+        var serverKey = "";
+        if (values.TryGetValue(RemoteServerKeyKey, out var keyValue))
+        {
+            if (keyValue.ValueKind != JsonValueKind.String)
+            {
+                problems.Add($"remote_serverkey must be a string (\"\" = unauthenticated; got {keyValue.GetRawText()})");
+            }
+            else if ((serverKey = keyValue.GetString()!.Trim()).Length > 0 && !SiloKeys.IsPublicKey(serverKey))
+            {
+                problems.Add("remote_serverkey is not a silo public key (see 'silo show-key')");
+            }
+        }
+
+        var identity = "";
+        if (values.TryGetValue(AgentVipIdentityKey, out var identityValue))
+        {
+            identity = identityValue.ValueKind == JsonValueKind.String ? identityValue.GetString()!.Trim() : "";
+            if (identity.Length == 0)
+            {
+                problems.Add($"agent_vip_identity must be a non-empty string (got {identityValue.GetRawText()})");
+            }
+            else if (!identities.Contains(identity))
+            {
+                problems.Add(identities.Count == 0
+                    ? $"unknown agent_vip_identity '{identity}' (the silo's ManagedAgents section defines none)"
+                    : $"unknown agent_vip_identity '{identity}' (ManagedAgents defines: {string.Join(", ", identities.Order(StringComparer.Ordinal))})");
+            }
+        }
+
+        var period = ReadSeconds(values, HeartbeatPeriodKey, problems);
+        var timeout = ReadSeconds(values, TimeoutKey, problems);
+        if (period is { } p && timeout is { } t && t <= p)
+        {
+            problems.Add($"timeout ({t.TotalSeconds.ToString(CultureInfo.InvariantCulture)}) must be greater than heartbeat_period ({p.TotalSeconds.ToString(CultureInfo.InvariantCulture)})");
+        }
+
+        return problems.Count > 0
+            ? null
+            : new FailoverAgentConfig(source, agentId, simple ? PairBehavior.Simple : PairBehavior.Standard, host, port, serverKey, identity, period!.Value, timeout!.Value);
+    }
+
+    private static TimeSpan? ReadSeconds(Dictionary<string, JsonElement> values, string key, List<string> problems)
+    {
+        if (!values.TryGetValue(key, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var seconds) || double.IsNaN(seconds) || seconds > 86_400 * 365)
+        {
+            problems.Add($"{key} must be a number of seconds (got {value.GetRawText()})");
+            return null;
+        }
+
+        if (seconds <= 0 || TimeSpan.FromSeconds(seconds) < TimeSpan.FromMilliseconds(1))
+        {
+            problems.Add($"{key} must be positive (got {value.GetRawText()})");
+            return null;
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary><c>tcp://host:port</c>; an IPv6 host in brackets.</summary>
+    public static bool TryParseVip(string? vip, out string host, out int port)
+    {
+        host = "";
+        port = 0;
+        if (vip is null || !vip.StartsWith("tcp://", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = vip["tcp://".Length..];
+        var colon = rest.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(rest[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+        {
+            return false;
+        }
+
+        host = rest[..colon].Trim('[', ']');
+        return host.Length > 0 && Uri.CheckHostName(host) != UriHostNameType.Unknown;
+    }
+
+    private static FailoverAgentConfigException Fail(string source, IEnumerable<string> problems) =>
+        new($"failover agent config '{source}': {string.Join("; ", problems)}");
+}

@@ -1,0 +1,29 @@
+using Failover.Runtime.Grains;
+
+namespace Failover.Agents.FailoverPairs;
+
+/// <summary>The thin shell around <see cref="PairWitness"/>: in memory only, so a new activation starts fresh.</summary>
+public sealed class FailoverPairWitnessGrain(TimeProvider time) : Grain, IFailoverPairWitnessGrain
+{
+    private PairWitness _witness = null!;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _witness = new PairWitness(time.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    public Task<WitnessVerdict> Heartbeat(WitnessReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Identity != GetPrimaryKeyString())
+        {
+            throw new ArgumentException($"a heartbeat for pair '{report.Identity}' reached the witness of '{GetPrimaryKeyString()}'", nameof(report));
+        }
+
+        DelayDeactivation(TimeSpan.FromHours(1));
+        return Task.FromResult(_witness.Heartbeat(report, time.GetUtcNow()));
+    }
+
+    public Task<FailoverPairStatus> GetStatus() => Task.FromResult(PairStatusBuilder.Build(GetPrimaryKeyString(), _witness, time.GetUtcNow()));
+}
