@@ -13,6 +13,20 @@ public sealed class JobProcessRunnerTests : IDisposable
     public void Dispose()
     {
         _runner.Dispose();
+
+        // A failed test must not leave its processes running either.
+        foreach (var pid in ProcessProbe.WrittenPids(Path.Combine(_directory, "pids")).Where(ProcessProbe.IsRunning))
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+            {
+            }
+        }
+
         Directory.Delete(_directory, recursive: true);
     }
 

@@ -30,14 +30,18 @@ internal static class ProcessProbe
         await Eventually.True(
             () =>
             {
-                pids = File.Exists(file)
-                    ? [.. File.ReadAllLines(file).Where(line => line.Length > 0).Select(line => int.Parse(line, CultureInfo.InvariantCulture))]
-                    : [];
+                pids = WrittenPids(file);
                 return pids.Length >= count;
             },
             $"{count} pids are written");
         return pids;
     }
+
+    /// <summary>The whole lines of <paramref name="file"/> as pids (none when it is missing).</summary>
+    public static int[] WrittenPids(string file) =>
+        File.Exists(file)
+            ? [.. File.ReadAllText(file).Split('\n').SkipLast(1).Where(line => line.Length > 0).Select(line => int.Parse(line, CultureInfo.InvariantCulture))]
+            : [];
 
     public static async Task AllGoneAsync(IEnumerable<int> pids)
     {
