@@ -160,6 +160,26 @@ public sealed class JobProcessRunnerTests : IDisposable
     }
 
     /// <summary>
+    /// The runner's own path to the parent-death signal: the kernel signals when the thread that started the process
+    /// ends, which disposing the runner does (as a dying silo does). The job's whole tree must die with it.
+    /// </summary>
+    [Fact]
+    public async Task A_job_tree_dies_when_the_runners_start_thread_ends()
+    {
+        var pidFile = Path.Combine(_directory, "pids");
+        var runner = new JobProcessRunner(new JobRunnerOptions(), TimeProvider.System);
+        var running = runner.RunAsync(Shell($"sleep 60 & echo $! >> {pidFile}; sleep 60 & echo $! >> {pidFile}; echo $$ >> {pidFile}; wait"), CancellationToken.None);
+        var pids = await ProcessProbe.PidsAsync(pidFile, 3);
+        Assert.All(pids, pid => Assert.True(ProcessProbe.IsRunning(pid)));
+
+        runner.Dispose();
+
+        await ProcessProbe.AllGoneAsync(pids);
+        var outcome = await running.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.IsType<JobEnd.Exited>(outcome.End);
+    }
+
+    /// <summary>
     /// The silo-death guarantee, with a shell standing in for the silo: it starts the job with exactly the runner's
     /// launch arguments and is then killed with SIGKILL. The job's whole tree must die with it.
     /// </summary>
