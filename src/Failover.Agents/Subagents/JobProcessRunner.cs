@@ -29,6 +29,10 @@ public sealed record JobRunnerOptions
 /// group gets SIGKILL too, for background children it left. Processes that leave the group (their own
 /// <c>setsid</c>) escape all of this.
 /// </para>
+/// <para>
+/// The command's stdin is <c>/dev/null</c> and it starts with SIGINT and SIGQUIT ignored (POSIX rules for a background
+/// command of a non-interactive shell); a command killed by signal N by itself exits with code 128 + N.
+/// </para>
 /// </summary>
 public sealed class JobProcessRunner : IDisposable
 {
