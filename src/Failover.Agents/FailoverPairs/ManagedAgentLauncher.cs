@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Failover.Agents.Subagents;
 
 namespace Failover.Agents.FailoverPairs;
 
@@ -15,15 +15,12 @@ internal sealed partial class ManagedAgentLauncher : IDisposable
     private const int SigTerm = 15;
     private const int SigKill = 9;
 
-    private readonly BlockingCollection<(ProcessStartInfo Start, TaskCompletionSource<Process> Started)> _requests = [];
-    private readonly Thread _thread;
+    private readonly ProcessStartThread _starter = new("managed-agent-launcher");
     private readonly TimeProvider _time;
 
     public ManagedAgentLauncher(TimeProvider time)
     {
         _time = time;
-        _thread = new Thread(Run) { IsBackground = true, Name = "managed-agent-launcher" };
-        _thread.Start();
     }
 
     /// <summary>Where setpriv is, or null when it is missing (then no managed process can be started safely).</summary>
@@ -49,30 +46,13 @@ internal sealed partial class ManagedAgentLauncher : IDisposable
             start.Environment[key] = value;
         }
 
-        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _requests.Add((start, started), cancellationToken);
-        var process = await started.Task.WaitAsync(cancellationToken);
+        var process = await _starter.StartAsync(start, cancellationToken);
         return new ManagedProcess(process, _time);
     }
 
     public void Dispose()
     {
-        _requests.CompleteAdding();
-    }
-
-    private void Run()
-    {
-        foreach (var (start, started) in _requests.GetConsumingEnumerable())
-        {
-            try
-            {
-                started.TrySetResult(Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start"));
-            }
-            catch (Exception exception)
-            {
-                started.TrySetException(exception);
-            }
-        }
+        _starter.Dispose();
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

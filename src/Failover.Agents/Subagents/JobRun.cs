@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+using Failover.Agents.Orders;
+using Failover.Agents.Topology;
+
+namespace Failover.Agents.Subagents;
+
+/// <summary>
+/// One run of an order's job on a subagent: either a command to start (<see cref="Command"/>) or a builtin job run
+/// in-process (<see cref="Builtin"/>, one of <see cref="BuiltinJobs.Names"/>).
+/// </summary>
+public sealed record JobRun
+{
+    public required string OrderId { get; init; }
+
+    public int Attempt { get; init; } = 1;
+
+    /// <summary>Executable to start: a path, or a name looked up on the PATH (the run's, else the subagent's).</summary>
+    public string? Command { get; init; }
+
+    public IReadOnlyList<string> Args { get; init => field = [.. value]; } = [];
+
+    /// <summary>Variables added to the subagent's environment (the job's env and the <c>ORDER_</c> variables).</summary>
+    public IReadOnlyDictionary<string, string> Environment
+    {
+        get;
+        init => field = value.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Null = the subagent's working directory.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>A run taking longer is killed (the whole process tree) and ends <see cref="JobEnd.TimedOut"/>; null = no limit.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>One of <see cref="BuiltinJobs.Names"/>; then <see cref="Command"/> is ignored.</summary>
+    public string? Builtin { get; init; }
+
+    /// <summary>The order's arguments by name (builtins read theirs from here; processes see them as environment variables).</summary>
+    public IReadOnlyDictionary<string, string> Arguments
+    {
+        get;
+        init => field = value.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The run of <paramref name="order"/>'s current attempt of <paramref name="job"/>.</summary>
+    public static JobRun For(JobSpec job, OrderRecord order)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(order);
+        return new JobRun
+        {
+            OrderId = order.Id,
+            Attempt = order.Attempt,
+            Command = job.Command,
+            Args = job.Args,
+            Environment = OrderEnvironment.For(job, order),
+            WorkingDirectory = job.WorkingDirectory,
+            Timeout = job.Timeout,
+            Builtin = job.Builtin,
+            Arguments = order.Arguments,
+        };
+    }
+}
