@@ -27,12 +27,17 @@ public sealed class PairProcessTests(ITestOutputHelper output)
 
         await pair.WaitUntilAsync(() => !PairCluster.IsAlive(primaryAgent), "the primary's agent process is gone with its silo");
         await pair.WaitUntilAsync(() => pair.AgentRunsOn("node-b"), "the secondary starts the agent");
-        Assert.Contains("primary down, central confirms → start", pair["node-b"].Log, StringComparison.Ordinal);
+        // The silo's output is read asynchronously: the decision's log line may trail the agent's start.
+        await pair.WaitUntilAsync(
+            () => pair["node-b"].Log.Contains("primary down, central confirms → start", StringComparison.Ordinal),
+            "node-b logged why it started the agent");
 
         pair.Restart("node-a");
 
         await pair.WaitUntilAsync(() => pair.AgentRunsOn("node-a") && !pair.AgentRunsOn("node-b"), "the agent is back on the primary alone");
-        Assert.Contains("primary up, central up → stop", pair["node-b"].Log, StringComparison.Ordinal);
+        await pair.WaitUntilAsync(
+            () => pair["node-b"].Log.Contains("primary up, central up → stop", StringComparison.Ordinal),
+            "node-b logged why it stopped the agent");
         await pair.WaitUntilAsync(async () => await pair.ReadPairAsync() is { } p && p.GetProperty("runningOn").GetString() == "node-a", "client failover-pairs shows it back on node-a");
         var shown = (await pair.ReadPairAsync())!.Value;
         Assert.Equal("standard", shown.GetProperty("behavior").GetString());
