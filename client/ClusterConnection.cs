@@ -8,8 +8,11 @@ internal static class ClusterConnection
 {
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static Task<ClusterClient> ConnectAsync(ClientCommandLine commandLine, CancellationToken cancellationToken) =>
-        ClusterClient.ConnectAsync(
+    public static async Task<ClusterClient> ConnectAsync(ClientCommandLine commandLine, CancellationToken cancellationToken)
+    {
+        await ClientDatabase.CheckAsync(commandLine.Database, cancellationToken);
+        return await ClusterClient.ConnectAsync(
             new ClusterClientOptions { Database = commandLine.Database, ClusterId = commandLine.ClusterId },
             cancellationToken: cancellationToken);
+    }
 }

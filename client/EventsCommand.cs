@@ -17,8 +17,7 @@ internal static class EventsCommand
             throw new UsageException($"events: --limit must be an integer from 1 to 100000 (got '{limitText}')");
         }
 
-        await using var database = ClusterDatabase.Open(commandLine.Database);
-        await database.CheckConnectionAsync(cancellationToken);
+        await using var database = await ClientDatabase.OpenAsync(commandLine.Database, cancellationToken);
         var events = await database.CreateEventLog(commandLine.ServiceId).ReadAsync(arguments.Option("--agent"), limit, cancellationToken);
         if (commandLine.Json)
         {

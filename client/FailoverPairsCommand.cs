@@ -15,21 +15,15 @@ internal static class FailoverPairsCommand
             throw new UsageException($"failover-pairs takes no arguments (got '{commandLine.Arguments[0]}')");
         }
 
+        // An unreachable cluster is reported by Program as one line, like every other command's.
         List<FailoverPairStatus> pairs = [];
-        try
+        await using (var client = await ClusterConnection.ConnectAsync(commandLine, cancellationToken))
         {
-            await using var client = await ClusterClient.ConnectAsync(
-                new ClusterClientOptions { ClusterId = commandLine.ClusterId, Database = commandLine.Database }, cancellationToken: cancellationToken);
             var identities = await client.GetGrain<IFailoverPairRegistryGrain>(IFailoverPairRegistryGrain.Key).List();
             foreach (var identity in identities)
             {
                 pairs.Add(await client.GetGrain<IFailoverPairWitnessGrain>(identity).GetStatus());
             }
-        }
-        catch (SiloUnavailableException exception)
-        {
-            await Console.Error.WriteLineAsync($"error: {exception.Message}");
-            return 1;
         }
 
         if (commandLine.Json)

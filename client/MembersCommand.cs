@@ -15,8 +15,7 @@ internal static class MembersCommand
             throw new UsageException($"members takes no arguments (got '{commandLine.Arguments[0]}')");
         }
 
-        await using var database = ClusterDatabase.Open(commandLine.Database);
-        await database.CheckConnectionAsync(cancellationToken);
+        await using var database = await ClientDatabase.OpenAsync(commandLine.Database, cancellationToken);
         var snapshot = await database.CreateMembershipTable(commandLine.ClusterId).ReadAllAsync(cancellationToken);
         var members = MemberView.From(snapshot);
         if (commandLine.Json)

@@ -193,6 +193,24 @@ public sealed class BadInputTests : IDisposable
         AssertOneErrorLine(result, 1, "cannot reach database");
     }
 
+    [Theory]
+    [InlineData("members")]
+    [InlineData("events")]
+    [InlineData("agents")]
+    [InlineData("failover-pairs")]
+    public async Task Client_commands_on_a_database_no_silo_set_up_are_one_line_and_create_nothing(string command)
+    {
+        var missing = await Programs.RunClientAsync(command, "--database", _directory.SqliteDatabase);
+
+        AssertOneErrorLine(missing, 1, "the database file does not exist");
+        Assert.False(File.Exists(_directory.DatabaseFile));
+
+        await File.WriteAllBytesAsync(_directory.DatabaseFile, []);
+        var empty = await Programs.RunClientAsync(command, "--database", _directory.SqliteDatabase);
+
+        AssertOneErrorLine(empty, 1, "the database has no cluster schema");
+    }
+
     [Fact]
     public async Task The_client_reports_an_unreachable_database_in_one_line()
     {

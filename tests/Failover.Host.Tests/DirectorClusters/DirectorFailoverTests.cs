@@ -106,6 +106,10 @@ public sealed class DirectorFailoverTests(ITestOutputHelper output)
         await agents.WaitForActingAsync("node-a", back.Epoch);
         Assert.Contains((await agents.EventsAsync()).Select(e => e.Kind), k => k == DirectorEventKinds.SwitchedOver);
 
+        (exitCode, _, stderr) = await RunClientAsync(database, "switch-over", "agent-9");
+        Assert.Equal(2, exitCode);
+        Assert.Contains("there is no agent cluster 'agent-9' in the topology (known: agent-1)", stderr, StringComparison.Ordinal);
+
         // Standby gone: not Coupled, so a switch-over is refused with the state named.
         cluster["node-b"].Kill();
         await agents.WaitForStateAsync("PassiveLost", "primary");
