@@ -103,8 +103,7 @@ public sealed partial class DirectorClusterGrain(
     {
         var now = Now;
         var record = Machine.Record;
-        var activeRole = !record.SwitchPending && record.EpochHandedOut
-            && record.State is not (DirectorClusterState.NodeLossNotConfirmed or DirectorClusterState.ActiveShutDown);
+        var activeRole = record.ActiveRoleOpen && record.EpochHandedOut;
         var instances = new[] { DirectorInstance.Primary, DirectorInstance.Secondary }.Select(instance =>
         {
             Machine.Observations.TryGetValue(instance, out var seen);

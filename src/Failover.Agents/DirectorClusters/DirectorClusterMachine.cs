@@ -369,9 +369,7 @@ public sealed class DirectorClusterMachine
     private DirectorAssignment AssignmentFor(DirectorHeartbeat heartbeat, TimeSpan now)
     {
         var record = Record;
-        var mayAct = heartbeat.Instance == record.Active && !record.SwitchPending
-            && record.State is not (DirectorClusterState.NodeLossNotConfirmed or DirectorClusterState.ActiveShutDown);
-        if (!mayAct)
+        if (heartbeat.Instance != record.Active || !record.ActiveRoleOpen)
         {
             return new DirectorAssignment(DirectorRole.Standby, record.Epoch, record.State, Timeout);
         }

@@ -34,4 +34,8 @@ public sealed record DirectorClusterRecord
 
     [JsonIgnore]
     public DirectorInstance Standby => Active.Other();
+
+    /// <summary>Whether the <see cref="Active"/> instance may hold the role now (not handed over, not waiting for a user).</summary>
+    [JsonIgnore]
+    public bool ActiveRoleOpen => !SwitchPending && State is not (DirectorClusterState.NodeLossNotConfirmed or DirectorClusterState.ActiveShutDown);
 }

@@ -21,6 +21,7 @@ internal sealed partial class DirectorInstanceRunner : IDisposable
     private readonly ILogger _logger;
     private readonly DirectorLease _lease = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _reportGate = new();
     private Task? _loop;
     private bool _reportedActing;
     private long _reportedEpoch;
@@ -156,7 +157,7 @@ internal sealed partial class DirectorInstanceRunner : IDisposable
             state = _lease.ClusterState;
         }
 
-        lock (_stop)
+        lock (_reportGate)
         {
             if (acting == _reportedActing && (!acting || epoch == _reportedEpoch))
             {

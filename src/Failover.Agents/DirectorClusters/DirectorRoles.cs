@@ -28,8 +28,6 @@ public sealed class DirectorRoles(SiloHealth health, TimeProvider timeProvider)
         }
     }
 
-    public IReadOnlyCollection<string> AgentClusters => [.. _held.Keys];
-
     internal void Hold(string agentId, DirectorInstance instance, DirectorLease lease) => _held[agentId] = (instance, lease);
 
     internal void Release(string agentId) => _held.TryRemove(agentId, out _);
