@@ -72,7 +72,9 @@ public sealed class PairProcessTests(ITestOutputHelper output)
         await pair.KillAsync("node-b");
 
         await pair.WaitUntilAsync(() => !PairCluster.IsAlive(agent), "the primary stops its agent with peer and central gone");
-        Assert.Contains("secondary down, central down → stop", pair["node-a"].Log, StringComparison.Ordinal);
+        // The silo's output is read asynchronously and may trail the agent's end.
+        await pair.WaitUntilAsync(() => pair["node-a"].Log.Contains("secondary down, central down → stop", StringComparison.Ordinal),
+            "node-a logged why it stopped the agent");
         Assert.False(pair["node-a"].HasExited);
     }
 
