@@ -18,6 +18,15 @@ internal sealed record ClientCommandLine(string Command, IReadOnlyList<string> A
           agents                         director agent clusters: state, active and standby, epoch, heartbeats
           switch-over AGENT              hand the active role of a coupled agent cluster to its standby
           confirm-loss AGENT INSTANCE    confirm that INSTANCE (primary|secondary) is lost, so the other takes over
+          submit JOB [--arg K=V]... [--id ID] [--wait]
+                                         add an order (idempotent by id); --wait shows its progress, exit 1 unless Finished
+          orders [--state S] [--job J] [--limit N]
+                                         orders, oldest first
+          order ID                       one order with its history and output tail
+          cancel ID                      cancel an order (a running process is killed)
+          subagents                      subagents: node, enabled, available, running
+          enable SUBAGENT | disable SUBAGENT
+                                         let a subagent take new orders, or not (running ones finish)
           events [--agent A] [--limit N] what the agent clusters did, oldest first
           failover-pairs                 failover agent pairs: each side's view, its decision, where the managed agent runs
           DB is sqlite:PATH (default sqlite:./data/cluster.db) or postgres:CONNECTION_STRING

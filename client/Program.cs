@@ -20,6 +20,13 @@ try
         "switch-over" => await DirectorCommands.SwitchOverAsync(commandLine, Console.Out, Console.Error, cancellation.Token),
         "confirm-loss" => await DirectorCommands.ConfirmLossAsync(commandLine, Console.Out, Console.Error, cancellation.Token),
         "events" => await EventsCommand.RunAsync(commandLine, Console.Out, cancellation.Token),
+        "submit" => await OrderCommands.SubmitAsync(commandLine, Console.Out, Console.Error, cancellation.Token),
+        "orders" => await OrderCommands.ListAsync(commandLine, Console.Out, cancellation.Token),
+        "order" => await OrderCommands.ShowAsync(commandLine, Console.Out, Console.Error, cancellation.Token),
+        "cancel" => await OrderCommands.CancelAsync(commandLine, Console.Out, Console.Error, cancellation.Token),
+        "subagents" => await SubagentCommands.ListAsync(commandLine, Console.Out, cancellation.Token),
+        "enable" => await SubagentCommands.SetEnabledAsync(commandLine, true, Console.Out, Console.Error, cancellation.Token),
+        "disable" => await SubagentCommands.SetEnabledAsync(commandLine, false, Console.Out, Console.Error, cancellation.Token),
         "failover-pairs" => await FailoverPairsCommand.RunAsync(commandLine, Console.Out, cancellation.Token),
         _ => throw new UsageException($"unknown command '{commandLine.Command}'"),
     };

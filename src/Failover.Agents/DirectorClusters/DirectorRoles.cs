@@ -28,6 +28,30 @@ public sealed class DirectorRoles(SiloHealth health, TimeProvider timeProvider)
         }
     }
 
+    /// <summary>The agent clusters whose director on this silo acts as active now, with the lead to hand to their dispatchers.</summary>
+    public IReadOnlyList<(string Agent, long Epoch, DirectorClusterState? State, TimeSpan Remaining)> Acting()
+    {
+        var acting = new List<(string, long, DirectorClusterState?, TimeSpan)>();
+        if (!health.HoldsLease)
+        {
+            return acting;
+        }
+
+        var now = MonotonicClock.Now(timeProvider);
+        foreach (var (agent, held) in _held)
+        {
+            lock (held.Lease)
+            {
+                if (held.Lease.IsActing(now))
+                {
+                    acting.Add((agent, held.Lease.Epoch, held.Lease.ClusterState, held.Lease.Remaining(now)));
+                }
+            }
+        }
+
+        return acting;
+    }
+
     internal void Hold(string agentId, DirectorInstance instance, DirectorLease lease) => _held[agentId] = (instance, lease);
 
     internal void Release(string agentId) => _held.TryRemove(agentId, out _);

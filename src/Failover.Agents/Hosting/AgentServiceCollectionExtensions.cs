@@ -1,4 +1,6 @@
 using Failover.Agents.DirectorClusters;
+using Failover.Agents.Dispatching;
+using Failover.Agents.Subagents;
 using Failover.Agents.SiloControl;
 using Failover.Agents.Topology;
 using Failover.Runtime.Hosting;
@@ -13,7 +15,8 @@ public static class AgentServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the agents to a silo (after <c>AddFailoverSilo</c>): the topology and its watcher, director agent clusters
-    /// (witness grains and this node's director instances), and operator control of the silo.
+    /// (witness grains and this node's director instances), job dispatchers and this node's subagents, and operator
+    /// control of the silo.
     /// </summary>
     public static IServiceCollection AddFailoverAgents(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,6 +33,10 @@ public static class AgentServiceCollectionExtensions
         services.AddSingleton<IGrainPlacement, SiloControlPlacement>();
         services.AddHostedService<TopologyWatcher>();
         services.AddHostedService<DirectorInstanceService>();
+        services.TryAddSingleton(sp => new JobProcessRunner(new JobRunnerOptions(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IDirectorWorkload, DispatcherWorkload>();
+        services.AddHostedService<SubagentService>();
+        services.AddHostedService<DirectorLeadService>();
         return services;
     }
 }

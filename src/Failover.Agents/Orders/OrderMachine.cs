@@ -197,6 +197,23 @@ public static class OrderMachine
             : Apply(order, order with { Epoch = epoch }, now, $"attempt {attempt} on {subagent} re-attached under epoch {epoch}", kills);
     }
 
+    /// <summary>
+    /// The subagent refused to start the attempt (it had seen a newer fencing token, or it no longer runs there): the
+    /// process never ran, so the order goes back to Pending for the same attempt.
+    /// </summary>
+    public static OrderStep StartRefused(OrderRecord order, string subagent, int attempt, string detail, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (order.State != OrderState.Processing || order.Subagent != subagent || order.Attempt != attempt)
+        {
+            return Unchanged(order, $"order {order.Id} does not run attempt {attempt} on {subagent}");
+        }
+
+        return order.CancelRequested
+            ? Apply(order, AsCancelled(order), now, $"cancelled: {subagent} did not start attempt {attempt} ({detail})")
+            : Apply(order, order with { State = OrderState.Pending, Subagent = null }, now, $"{subagent} did not start attempt {attempt} ({detail}); it waits again");
+    }
+
     /// <summary>The order's job is no longer in the topology: a Pending order fails with NoSuchJob; a running one is left to end.</summary>
     public static OrderStep JobMissing(OrderRecord order, DateTime now)
     {

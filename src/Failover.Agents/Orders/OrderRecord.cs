@@ -4,7 +4,7 @@ namespace Failover.Agents.Orders;
 
 /// <summary>
 /// One order, as persisted and as shown by <c>client submit/order --json</c> (camelCase: <c>{id, job, arguments, state,
-/// subagent, attempt, epoch, reason, exitCode, cancelRequested, waiting, created, updated, history: [{time, state,
+/// subagent, attempt, epoch, reason, exitCode, durationMs, outputTail, cancelRequested, waiting, created, updated, history: [{time, state,
 /// detail}]}</c>). Only <see cref="OrderMachine"/> makes new versions of it.
 /// </summary>
 public sealed record OrderRecord
@@ -37,6 +37,12 @@ public sealed record OrderRecord
     /// <summary>The process's exit code, when it exited.</summary>
     public int? ExitCode { get; init; }
 
+    /// <summary>How long the last attempt's process ran, when it ended on its subagent.</summary>
+    public long? DurationMs { get; init; }
+
+    /// <summary>The last bytes of the last attempt's output (stdout and stderr interleaved), when it ended.</summary>
+    public string? OutputTail { get; init; }
+
     /// <summary>A user cancelled it while Processing: the process is being killed; it ends Cancelled once it is gone.</summary>
     public bool CancelRequested { get; init; }
 
@@ -62,6 +68,8 @@ public sealed record OrderRecord
         && Epoch == other.Epoch
         && Reason == other.Reason
         && ExitCode == other.ExitCode
+        && DurationMs == other.DurationMs
+        && OutputTail == other.OutputTail
         && CancelRequested == other.CancelRequested
         && Waiting == other.Waiting
         && Created == other.Created

@@ -1,0 +1,102 @@
+using Failover.Agents.DirectorClusters;
+using Failover.Agents.Topology;
+using Failover.Runtime.Grains;
+using Failover.Runtime.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Failover.Agents.Dispatching;
+
+/// <summary>
+/// Where a director acts as active on this silo, hands its lead (epoch, node, lease) to every dispatcher of its
+/// agent: at once when it starts acting or its epoch changes, then every heartbeat period. Dispatchers start orders
+/// only while they hold a fresh lead.
+/// </summary>
+internal sealed partial class DirectorLeadService(
+    DirectorRoles roles,
+    TopologyView topology,
+    IGrainFactory grains,
+    LocalSilo silo,
+    TimeProvider timeProvider,
+    ILogger<DirectorLeadService> logger) : BackgroundService
+{
+    private static readonly TimeSpan LookPeriod = TimeSpan.FromMilliseconds(25);
+
+    private readonly Dictionary<string, (long Epoch, TimeSpan SentAt)> _sent = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _failing = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = timeProvider.GetElapsedTime(0, timeProvider.GetTimestamp());
+            var document = topology.Current;
+            var acting = roles.Acting();
+            foreach (var (agent, epoch, state, remaining) in acting)
+            {
+                var period = document.FindAgentCluster(agent)?.Heartbeat ?? TimeSpan.FromMilliseconds(250);
+                if (_sent.TryGetValue(agent, out var sent) && sent.Epoch == epoch && now - sent.SentAt < period)
+                {
+                    continue;
+                }
+
+                _sent[agent] = (epoch, now);
+                var lead = new DirectorLead(agent, epoch, silo.NodeName, state, remaining);
+                foreach (var key in DispatcherKeys.OfAgent(document, agent))
+                {
+                    _ = SendAsync(key, lead, period, stoppingToken);
+                }
+            }
+
+            foreach (var agent in _sent.Keys.Except(acting.Select(a => a.Agent)).ToList())
+            {
+                _sent.Remove(agent);
+            }
+
+            try
+            {
+                await Task.Delay(LookPeriod, timeProvider, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task SendAsync(string key, DirectorLead lead, TimeSpan period, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await grains.GetGrain<IJobDispatcherGrain>(key).Lead(lead).WaitAsync(period * 4, timeProvider, cancellationToken);
+            lock (_failing)
+            {
+                if (_failing.Remove(key))
+                {
+                    LogLeadDelivered(key, lead.Agent);
+                }
+            }
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            lock (_failing)
+            {
+                if (!_failing.Add(key))
+                {
+                    return;
+                }
+            }
+
+            LogLeadFailed(key, lead.Agent, exception.Message);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The director of {Agent} cannot reach dispatcher {Dispatcher}: {Reason}")]
+    private partial void LogLeadFailed(string dispatcher, string agent, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The director of {Agent} reaches dispatcher {Dispatcher} again")]
+    private partial void LogLeadDelivered(string dispatcher, string agent);
+}

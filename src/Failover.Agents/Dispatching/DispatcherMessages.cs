@@ -1,0 +1,57 @@
+using Failover.Agents.DirectorClusters;
+using Failover.Agents.Orders;
+using Failover.Agents.Subagents;
+
+namespace Failover.Agents.Dispatching;
+
+/// <summary>One run of an order on a subagent.</summary>
+public sealed record RunRef(string OrderId, int Attempt);
+
+/// <summary>
+/// A subagent's heartbeat to one dispatcher, which is also its request for commands (a long poll).
+/// <see cref="Known"/> lists every run the subagent has of this dispatcher: running, queued for a free slot, or ended
+/// with a report not yet acknowledged. A run the dispatcher delivered to this incarnation that a later poll does not
+/// list never ran there.
+/// </summary>
+/// <param name="Incarnation">The subagent's silo address with its generation: a new one means the silo restarted.</param>
+/// <param name="Epoch">The highest fencing token the subagent has seen for its agent.</param>
+/// <param name="Running">Processes the subagent runs now, for all dispatchers (its process limit is shared).</param>
+/// <param name="Wait">Whether the answer may wait (up to the heartbeat period) for commands.</param>
+public sealed record SubagentPoll(
+    string Subagent, string Incarnation, long Epoch, IReadOnlyList<RunRef> Known, int Running, bool Wait);
+
+/// <summary>What a subagent must do: the runs to start (all under <see cref="Epoch"/>) and the runs to kill.</summary>
+/// <param name="Leading">Whether an active director leads this dispatcher now (for the subagent's self-fencing).</param>
+public sealed record PollAnswer(long Epoch, bool Leading, IReadOnlyList<JobRun> Start, IReadOnlyList<RunRef> Kill);
+
+/// <summary>How a run ended on its subagent.</summary>
+public enum RunEnd
+{
+    Exited,
+    TimedOut,
+    Killed,
+    StartFailed,
+
+    /// <summary>Not started: the command carried an older fencing token than the subagent has seen.</summary>
+    Refused,
+}
+
+/// <summary>The end of one run, as a subagent reports it (and repeats until the dispatcher acknowledges it).</summary>
+public sealed record RunReport(string OrderId, int Attempt, long Epoch, RunEnd End, int? ExitCode, string? Detail, long DurationMs, string OutputTail)
+{
+    public RunRef Run => new(OrderId, Attempt);
+}
+
+/// <summary>The active director's lead, sent to each dispatcher of its agent every heartbeat period.</summary>
+/// <param name="Lease">How long the director may still act from when it sent this.</param>
+public sealed record DirectorLead(string Agent, long Epoch, string Node, DirectorClusterState? State, TimeSpan Lease);
+
+/// <summary>The answer to a submission: the order (new or the existing one of that id), or why it was refused.</summary>
+public sealed record SubmitResult(bool Accepted, bool Duplicate, OrderRecord? Order, string? Refusal);
+
+/// <summary>One subagent as a dispatcher sees it.</summary>
+public sealed record SubagentStatus(
+    string Id, string Agent, string Node, bool Enabled, bool Heartbeating, bool Available, int Running, int ProcessLimit, long? LastHeardAgeMs, string? Unavailable);
+
+/// <summary>A dispatcher's overview for <c>client subagents</c> and the benchmarks.</summary>
+public sealed record DispatcherStatus(string Key, long Epoch, bool Leading, string? LeadNode, int Pending, int Processing, IReadOnlyList<SubagentStatus> Subagents);

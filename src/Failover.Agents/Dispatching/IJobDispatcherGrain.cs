@@ -1,0 +1,34 @@
+using Failover.Agents.DirectorClusters;
+using Failover.Agents.Orders;
+using Failover.Runtime.Grains;
+
+namespace Failover.Agents.Dispatching;
+
+/// <summary>
+/// The job dispatcher of one candidate set (key: <see cref="CandidateSet.Key"/>, the subagent cluster's id or
+/// <c>agent:&lt;id&gt;</c>): keeps the set's open orders, chooses their subagents and hears the subagents.
+/// </summary>
+public interface IJobDispatcherGrain : IGrainWithStringKey
+{
+    /// <summary>Durable before it returns; the same id again returns the same order.</summary>
+    Task<SubmitResult> Submit(OrderRequest request);
+
+    Task<CommandOutcome> Cancel(string orderId);
+
+    /// <summary>Deletes an ended order (file order sources: the file is gone); false if it has not ended.</summary>
+    Task<bool> Forget(string orderId);
+
+    Task<PollAnswer> Poll(SubagentPoll poll);
+
+    /// <summary>Ends of runs; returns those now durable (the subagent forgets them).</summary>
+    Task<IReadOnlyList<RunRef>> Report(string subagent, IReadOnlyList<RunReport> reports);
+
+    Task Lead(DirectorLead lead);
+
+    Task<CommandOutcome> SetEnabled(string subagent, bool enabled);
+
+    /// <summary>Processing orders on subagents of <paramref name="node"/>.</summary>
+    Task<int> RunningOn(string node);
+
+    Task<DispatcherStatus> GetStatus();
+}

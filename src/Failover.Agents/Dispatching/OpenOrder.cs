@@ -1,0 +1,35 @@
+using Failover.Agents.Orders;
+using Failover.Runtime.Records;
+
+namespace Failover.Agents.Dispatching;
+
+/// <summary>An order a dispatcher holds in memory: from submission until its end is durable.</summary>
+internal sealed class OpenOrder(OrderRecord record, long version)
+{
+    public OrderRecord Record { get; set; } = record;
+
+    /// <summary>The version stored in the database; 0 while the order's first write is under way.</summary>
+    public long Version { get; set; } = version;
+
+    /// <summary>
+    /// The incarnation of the subagent its start was delivered to; null while the start waits in an outbox;
+    /// <see cref="UnknownDelivery"/> for a Processing order loaded from the database.
+    /// </summary>
+    public string? DeliveredTo { get; set; }
+
+    public TimeSpan ProcessingSince { get; set; }
+
+    /// <summary>Completes once the order's first write is committed (or refused): duplicate submissions wait for it.</summary>
+    public TaskCompletionSource<bool> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The submission that made it, to tell it from a repeated one.</summary>
+    public OrderRequest? Request { get; set; }
+
+    /// <summary>The record as last written.</summary>
+    public OrderRecord? LastWritten { get; set; }
+
+    /// <summary>When the first write found the id taken: the record stored under it.</summary>
+    public StoredRecord? Conflict { get; set; }
+
+    public const string UnknownDelivery = "?";
+}
