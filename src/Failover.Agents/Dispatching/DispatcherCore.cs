@@ -408,6 +408,7 @@ internal sealed class DispatcherCore
     /// </summary>
     public IReadOnlySet<string> Committed(OrderBatch batch, IReadOnlyList<RecordWriteResult> results)
     {
+        var withdrawn = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < batch.Writes.Count; i++)
         {
             var (entry, written) = batch.Writes[i];
@@ -421,6 +422,7 @@ internal sealed class DispatcherCore
 
                 entry.Conflict = result.Current;
                 Withdraw(entry);
+                withdrawn.Add(written.Id);
                 entry.Stored.TrySetResult(false);
                 continue;
             }
@@ -435,7 +437,7 @@ internal sealed class DispatcherCore
         }
 
         var woken = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (subagent, command) in batch.Commands)
+        foreach (var (subagent, command) in batch.Commands.Where(c => !withdrawn.Contains(c.Command.Run.OrderId)))
         {
             Link(subagent, null).Outbox.Add(command);
             woken.Add(subagent);

@@ -1,0 +1,316 @@
+using Failover.Agents.DirectorClusters;
+using Failover.Agents.Dispatching;
+using Failover.Agents.Orders;
+using Failover.Agents.Topology;
+using Failover.Runtime.Records;
+
+namespace Failover.Agents.Tests.Dispatching;
+
+/// <summary>
+/// The dispatcher's decisions without a grain: a topology of three subagents on three nodes, orders submitted, batches
+/// "written" at once, subagents polling and reporting. Time is given explicitly.
+/// </summary>
+public sealed class DispatcherCoreTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+    private static readonly DateTime Utc = new(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    private TimeSpan _now = TimeSpan.FromSeconds(100);
+
+    private static TopologyDocument Topology(string priorities, bool restartable = false, int limit = 1000) => TopologyParser.Parse($$"""
+        {
+          "agentClusters": [ { "id": "agent-1", "directors": { "primary": "node-a", "secondary": "node-b" } } ],
+          "subagents": [ { "id": "sub-a", "agent": "agent-1", "node": "node-a", "processLimit": {{limit}} },
+                         { "id": "sub-b", "agent": "agent-1", "node": "node-b", "processLimit": {{limit}} },
+                         { "id": "sub-c", "agent": "agent-1", "node": "node-c", "processLimit": {{limit}} } ],
+          "subagentClusters": [ { "id": "workers", "agent": "agent-1", "subagents": {{priorities}} } ],
+          "jobs": [ { "id": "work", "agent": "agent-1", "subagentCluster": "workers", "builtin": "noop", "restartable": {{(restartable ? "true" : "false")}} } ]
+        }
+        """);
+
+    private static DispatcherCore NewCore() => new("workers", new DispatcherSettings(), [], TimeSpan.FromSeconds(100));
+
+    [Fact]
+    public void Orders_wait_visibly_until_a_director_leads()
+    {
+        var topology = Topology("""{ "sub-a": 1, "sub-b": 1, "sub-c": 1 }""");
+        var core = NewCore();
+        PollAll(core, topology);
+        var order = Submit(core, topology, "o1");
+
+        Assert.Equal(OrderState.Pending, order.Record.State);
+        Assert.Equal("no active director leads agent agent-1", order.Record.Waiting);
+
+        Lead(core, topology, epoch: 1, "node-a");
+        core.Dispatch(_now, Utc, topology, Timeout, full: true);
+        Assert.Equal(OrderState.Processing, order.Record.State);
+        Assert.Equal(1, order.Record.Epoch);
+    }
+
+    [Fact]
+    public void Nine_hundred_ninety_nine_orders_over_three_equal_subagents_are_333_each()
+    {
+        var topology = Topology("""{ "sub-a": 1, "sub-b": 1, "sub-c": 1 }""");
+        var core = Leading(topology);
+        for (var i = 0; i < 999; i++)
+        {
+            Submit(core, topology, $"o{i:000}");
+        }
+
+        var perSubagent = core.Open.GroupBy(o => o.Record.Subagent!).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["sub-a"] = 333, ["sub-b"] = 333, ["sub-c"] = 333 }, perSubagent);
+    }
+
+    [Fact]
+    public void Fixed_priority_puts_everything_on_the_highest_and_moves_to_the_next_when_it_is_lost()
+    {
+        var topology = Topology("""{ "sub-a": 3, "sub-b": 2, "sub-c": 1 }""");
+        var core = Leading(topology);
+        for (var i = 0; i < 30; i++)
+        {
+            Submit(core, topology, $"first-{i}");
+        }
+
+        Assert.All(core.Open, o => Assert.Equal("sub-a", o.Record.Subagent));
+
+        _now += Timeout + TimeSpan.FromMilliseconds(1);
+        Poll(core, topology, "sub-b");
+        Poll(core, topology, "sub-c");
+        Lead(core, topology, epoch: 1, "node-a");
+        core.Check(_now, Utc, topology, Timeout, _ => false);
+        Commit(core);
+        for (var i = 0; i < 30; i++)
+        {
+            Submit(core, topology, $"second-{i}");
+        }
+
+        Assert.All(core.Open.Where(o => o.Record.Id.StartsWith("second", StringComparison.Ordinal)), o => Assert.Equal("sub-b", o.Record.Subagent));
+    }
+
+    [Fact]
+    public void A_lost_subagent_fails_its_runs_with_ProcessLost_or_restarts_them_when_the_job_is_restartable()
+    {
+        foreach (var restartable in new[] { false, true })
+        {
+            var topology = Topology("""{ "sub-a": 2, "sub-b": 1 }""", restartable);
+            var core = Leading(topology);
+            var order = Submit(core, topology, "o1");
+            Deliver(core, topology, "sub-a");
+            Assert.Equal("sub-a", order.Record.Subagent);
+
+            _now += Timeout + TimeSpan.FromMilliseconds(1);
+            Poll(core, topology, "sub-b");
+            Lead(core, topology, epoch: 1, "node-a");
+            core.Check(_now, Utc, topology, Timeout, _ => false);
+            core.Dispatch(_now, Utc, topology, Timeout, full: true);
+
+            if (restartable)
+            {
+                Assert.Equal(OrderState.Processing, order.Record.State);
+                Assert.Equal(2, order.Record.Attempt);
+                Assert.Equal("sub-b", order.Record.Subagent);
+            }
+            else
+            {
+                Assert.Equal(OrderState.Failed, order.Record.State);
+                Assert.Equal(OrderReason.ProcessLost, order.Record.Reason);
+                Assert.Contains("not heard", order.Record.History[^1].Detail, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_subagent_whose_silo_is_Dead_is_lost_at_once()
+    {
+        var topology = Topology("""{ "sub-a": 1 }""");
+        var core = Leading(topology);
+        var order = Submit(core, topology, "o1");
+        Deliver(core, topology, "sub-a");
+
+        core.Check(_now, Utc, topology, Timeout, incarnation => incarnation == "sub-a@1");
+
+        Assert.Equal(OrderReason.ProcessLost, order.Record.Reason);
+        Assert.Contains("is Dead", order.Record.History[^1].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_fail_over_fails_the_runs_on_the_lost_director_node_and_re_attaches_the_others_under_the_new_epoch()
+    {
+        var topology = Topology("""{ "sub-a": 1, "sub-b": 1 }""");
+        var core = Leading(topology);
+        var onA = Submit(core, topology, "o1");
+        var onB = Submit(core, topology, "o2");
+        Deliver(core, topology, "sub-a");
+        Deliver(core, topology, "sub-b");
+        Assert.Equal("sub-a", onA.Record.Subagent);
+        Assert.Equal("sub-b", onB.Record.Subagent);
+
+        Assert.True(core.Lead(new DirectorLead("agent-1", 2, "node-b", DirectorClusterState.FailedOver, Timeout), _now, Utc, topology));
+        Assert.Equal(OrderReason.ProcessLost, onA.Record.Reason);
+        Assert.Contains("director node node-a was lost", onA.Record.History[^1].Detail, StringComparison.Ordinal);
+
+        core.Heard(new SubagentPoll("sub-b", "sub-b@1", 1, [new RunRef("o2", 1)], 1, false), _now, Utc, topology);
+        Assert.Equal(OrderState.Processing, onB.Record.State);
+        Assert.Equal(2, onB.Record.Epoch);
+        Assert.Contains("re-attached under epoch 2", onB.Record.History[^1].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_switch_over_loses_nothing_and_an_older_lead_is_ignored()
+    {
+        var topology = Topology("""{ "sub-a": 1 }""");
+        var core = Leading(topology);
+        var order = Submit(core, topology, "o1");
+        Deliver(core, topology, "sub-a");
+
+        Assert.True(core.Lead(new DirectorLead("agent-1", 2, "node-b", DirectorClusterState.SwitchedOver, Timeout), _now, Utc, topology));
+        Assert.False(core.Lead(new DirectorLead("agent-1", 1, "node-a", DirectorClusterState.Coupled, Timeout), _now, Utc, topology));
+
+        Assert.Equal(OrderState.Processing, order.Record.State);
+        Assert.Equal("node-b", core.LeadNode);
+        Assert.Equal(2, core.Epoch);
+    }
+
+    [Fact]
+    public void A_start_the_subagent_never_got_goes_back_to_Pending_and_an_unexpected_run_is_killed()
+    {
+        var topology = Topology("""{ "sub-a": 1 }""");
+        var core = Leading(topology);
+        var order = Submit(core, topology, "o1");
+        Deliver(core, topology, "sub-a");
+
+        core.Heard(new SubagentPoll("sub-a", "sub-a@1", 1, [new RunRef("ghost", 1)], 1, false), _now, Utc, topology);
+
+        Assert.Equal(OrderState.Pending, order.Record.State);
+        Assert.Equal(1, order.Record.Attempt);
+        Assert.Contains("does not have it", order.Record.History[^1].Detail, StringComparison.Ordinal);
+        var (_, kills) = core.TakeCommands("sub-a", "sub-a@1", topology);
+        Assert.Contains(new RunRef("ghost", 1), kills);
+    }
+
+    [Fact]
+    public void A_restarted_subagent_loses_the_runs_of_its_old_incarnation()
+    {
+        var topology = Topology("""{ "sub-a": 1 }""");
+        var core = Leading(topology);
+        var order = Submit(core, topology, "o1");
+        Deliver(core, topology, "sub-a");
+
+        core.Heard(new SubagentPoll("sub-a", "sub-a@2", 1, [], 0, false), _now, Utc, topology);
+
+        Assert.Equal(OrderReason.ProcessLost, order.Record.Reason);
+        Assert.Contains("restarted", order.Record.History[^1].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reports_end_orders_with_exit_code_output_and_duration_and_free_the_slot()
+    {
+        var topology = Topology("""{ "sub-a": 1 }""", limit: 1);
+        var core = Leading(topology);
+        var first = Submit(core, topology, "o1");
+        var second = Submit(core, topology, "o2");
+        Assert.Equal(OrderState.Pending, second.Record.State);
+        Assert.Contains("at its limit 1", second.Record.Waiting, StringComparison.Ordinal);
+
+        core.Reported("sub-a", new RunReport("o1", 1, 1, RunEnd.Exited, 0, null, 12, "hi\n"), _now, Utc, topology);
+        core.Dispatch(_now, Utc, topology, Timeout, full: false);
+
+        Assert.Equal(OrderState.Finished, first.Record.State);
+        Assert.Equal(12, first.Record.DurationMs);
+        Assert.Equal("hi\n", first.Record.OutputTail);
+        Assert.Equal(OrderState.Processing, second.Record.State);
+    }
+
+    [Fact]
+    public void A_disabled_subagent_takes_no_new_orders()
+    {
+        var topology = Topology("""{ "sub-a": 1, "sub-b": 1 }""");
+        var core = Leading(topology);
+        Assert.True(core.SetEnabled("sub-a", false));
+        for (var i = 0; i < 5; i++)
+        {
+            Submit(core, topology, $"o{i}");
+        }
+
+        Assert.All(core.Open, o => Assert.Equal("sub-b", o.Record.Subagent));
+        Assert.Equal(["sub-a"], core.Settings.Disabled);
+    }
+
+    [Fact]
+    public void Commands_reach_a_subagent_only_once_their_batch_is_written()
+    {
+        var topology = Topology("""{ "sub-a": 1 }""");
+        var core = Leading(topology);
+        core.Add(OrderMachine.Submit("o1", "work", new Dictionary<string, string>(), Utc).Order, _now);
+        core.Dispatch(_now, Utc, topology, Timeout, full: false);
+
+        Assert.False(core.HasCommands("sub-a"));
+        Commit(core);
+        Assert.True(core.HasCommands("sub-a"));
+        var (starts, _) = core.TakeCommands("sub-a", "sub-a@1", topology);
+        Assert.Equal("o1", Assert.Single(starts).OrderId);
+    }
+
+    [Fact]
+    public void A_first_write_that_finds_the_id_taken_withdraws_the_order()
+    {
+        var topology = Topology("""{ "sub-a": 1 }""");
+        var core = Leading(topology);
+        var entry = core.Add(OrderMachine.Submit("o1", "work", new Dictionary<string, string>(), Utc).Order, _now);
+        core.Dispatch(_now, Utc, topology, Timeout, full: false);
+        var batch = core.TakeBatch();
+        var stored = new StoredRecord("o1", "workers", "Finished", "{}", 3, Utc);
+
+        core.Committed(batch, [new RecordWriteResult(false, 0, stored)]);
+
+        Assert.Null(core.Find("o1"));
+        Assert.Same(stored, entry.Conflict);
+        Assert.False(core.HasCommands("sub-a"));
+        Assert.Throws<StaleDispatcherException>(() =>
+        {
+            var again = core.Add(OrderMachine.Submit("o2", "work", new Dictionary<string, string>(), Utc).Order, _now);
+            Commit(core);
+            core.Apply(again, OrderMachine.Cancel(again.Record, Utc), _now);
+            core.Committed(core.TakeBatch(), [new RecordWriteResult(false, 0, stored)]);
+        });
+    }
+
+    private DispatcherCore Leading(TopologyDocument topology)
+    {
+        var core = NewCore();
+        PollAll(core, topology);
+        Lead(core, topology, epoch: 1, "node-a");
+        return core;
+    }
+
+    private void PollAll(DispatcherCore core, TopologyDocument topology)
+    {
+        foreach (var subagent in DispatcherKeys.SetOf(topology, "workers").Candidates)
+        {
+            Poll(core, topology, subagent.Id);
+        }
+    }
+
+    private void Poll(DispatcherCore core, TopologyDocument topology, string subagent) =>
+        core.Heard(new SubagentPoll(subagent, $"{subagent}@1", 0, [], 0, false), _now, Utc, topology);
+
+    private void Lead(DispatcherCore core, TopologyDocument topology, long epoch, string node) =>
+        core.Lead(new DirectorLead("agent-1", epoch, node, DirectorClusterState.Coupled, Timeout), _now, Utc, topology);
+
+    private OpenOrder Submit(DispatcherCore core, TopologyDocument topology, string id)
+    {
+        var entry = core.Add(OrderMachine.Submit(id, "work", new Dictionary<string, string>(), Utc).Order, _now);
+        core.Dispatch(_now, Utc, topology, Timeout, full: true);
+        Commit(core);
+        return entry;
+    }
+
+    private static void Commit(DispatcherCore core)
+    {
+        var batch = core.TakeBatch();
+        core.Committed(batch, [.. batch.Writes.Select(w => new RecordWriteResult(true, w.Entry.Version + 1, null))]);
+    }
+
+    private static void Deliver(DispatcherCore core, TopologyDocument topology, string subagent) =>
+        core.TakeCommands(subagent, $"{subagent}@1", topology);
+}
