@@ -57,6 +57,11 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, DirectoryInfo wor
             }
         }
 
+        if (settings.Runs(BenchmarkSuite.Orders))
+        {
+            yield return ("orders", true, (db, ct) => new OrderBenchmarks(settings, db, progress).RunAsync(ct));
+        }
+
         if (settings.Runs(BenchmarkSuite.Directors))
         {
             foreach (var configuration in settings.Kills > 0 ? DirectorConfiguration.All : [])

@@ -9,12 +9,13 @@ internal enum BenchmarkSuite
     Cluster,
     Directors,
     Pairs,
+    Orders,
 }
 
 internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? JsonPath, string? Database, BenchmarkSuite Suite, int Kills)
 {
     public const string Usage =
-        "usage: Failover.Benchmarks [--suite runtime|cluster|directors|pairs|all] [--seconds N] [--rounds N] [--kills N] [--json FILE] [--database DB]";
+        "usage: Failover.Benchmarks [--suite runtime|cluster|directors|pairs|orders|all] [--seconds N] [--rounds N] [--kills N] [--json FILE] [--database DB]";
 
     public static BenchmarkSettings Parse(string[] args)
     {
@@ -47,7 +48,8 @@ internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? 
         "cluster" => BenchmarkSuite.Cluster,
         "directors" => BenchmarkSuite.Directors,
         "pairs" => BenchmarkSuite.Pairs,
-        _ => throw new ArgumentException($"--suite must be runtime, cluster, directors, pairs or all (got '{value}')"),
+        "orders" => BenchmarkSuite.Orders,
+        _ => throw new ArgumentException($"--suite must be runtime, cluster, directors, pairs, orders or all (got '{value}')"),
     };
 
     private static double PositiveNumber(string option, string value) =>

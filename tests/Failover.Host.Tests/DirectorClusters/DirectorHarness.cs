@@ -123,5 +123,5 @@ internal sealed class DirectorHarness(ProcessCluster cluster, FaultDatabase data
         }
     }
 
-    private async Task<ClusterClient> ClientAsync() => _client ??= await cluster.ConnectClientAsync(cluster["node-c"]);
+    public async Task<ClusterClient> ClientAsync() => _client ??= await cluster.ConnectClientAsync(cluster["node-c"]);
 }

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Failover.Agents.Dispatching;
+using Failover.Agents.Orders;
+using Failover.Agents.Topology;
+using Failover.Runtime.Client;
+
+namespace Failover.Benchmarks;
+
+/// <summary>
+/// Orders end to end on three processes of the product's silo: a director agent cluster (node-a, node-b), a subagent
+/// on each node, one subagent cluster of equal priorities. Each round submits a burst of orders from 64 concurrent
+/// callers of one client and times until every one has ended (the dispatcher holds no open order). Then the latency
+/// from submit to Processing: a submission returns once the order is durable, and it is already Processing when a
+/// subagent was free, so the client's round trip is that latency.
+/// </summary>
+internal sealed class OrderBenchmarks(BenchmarkSettings settings, BenchmarkDatabase database, TextWriter progress)
+{
+    private const int Callers = 64;
+    private const int NoopOrders = 6_000;
+    private const int ProcessOrders = 600;
+    private const int LatencySamples = 500;
+    private const string Dispatcher = "workers";
+
+    private static readonly string[] s_nodes = ["node-c", "node-a", "node-b"];
+
+    private const string TopologyJson = """
+        {"agentClusters":[{"id":"agent-1","directors":{"primary":"node-a","secondary":"node-b"}}],
+         "subagents":[{"id":"sub-a","agent":"agent-1","node":"node-a","processLimit":64},
+                      {"id":"sub-b","agent":"agent-1","node":"node-b","processLimit":64},
+                      {"id":"sub-c","agent":"agent-1","node":"node-c","processLimit":64}],
+         "subagentClusters":[{"id":"workers","agent":"agent-1","subagents":{"sub-a":1,"sub-b":1,"sub-c":1}}],
+         "jobs":[{"id":"noop","agent":"agent-1","subagentCluster":"workers","builtin":"noop"},
+                 {"id":"true","agent":"agent-1","subagentCluster":"workers","command":"/bin/true"}]}
+        """;
+
+    public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(CancellationToken cancellationToken)
+    {
+        progress.WriteLine($"orders: 3 silo processes (silo/) on {database.Kind}, {settings.Rounds} rounds of {NoopOrders} noop and {ProcessOrders} /bin/true orders, {Callers} callers");
+        var id = $"orders-{Guid.NewGuid():N}"[..20];
+        await using var cluster = new SiloProcessCluster(database.Setting, id, SiloProgram.Silo(null, serviceId: id));
+        await cluster.ApplySchemaAsync(cancellationToken);
+        var silos = new List<SiloProcess>();
+        foreach (var node in s_nodes)
+        {
+            silos.Add(await cluster.StartSiloAsync(cancellationToken, node));
+        }
+
+        await using var client = await ClusterClient.ConnectAsync(
+            new ClusterClientOptions { ClusterId = cluster.ClusterId, Gateways = [.. silos.Select(s => s.Endpoint)] }, cancellationToken: cancellationToken);
+        var applied = await client.GetGrain<ITopologyGrain>(ITopologyGrain.Key).Apply(TopologyJson).WaitAsync(cancellationToken);
+        var inEffect = new Regex($@"Topology version {applied.Version} \(");
+        await Poll.UntilAsync(_ => Task.FromResult(SiloExitedException.ThrowIfAnyExited(silos).All(s => SiloLog.Contains(s, inEffect))), TimeSpan.FromSeconds(30), "every silo has the topology", cancellationToken);
+        var dispatcher = client.GetGrain<IJobDispatcherGrain>(Dispatcher);
+        await Poll.UntilAsync(
+            async ct => await dispatcher.GetStatus().WaitAsync(ct) is { Leading: true } status && status.Subagents.All(s => s.Available),
+            TimeSpan.FromSeconds(30), "the dispatcher is led and hears all three subagents", cancellationToken);
+
+        var noop = new List<double>();
+        var process = new List<double>();
+        for (var round = 1; round <= settings.Rounds; round++)
+        {
+            noop.Add(await BurstAsync(dispatcher, $"r{round}-noop", "noop", NoopOrders, cancellationToken));
+            process.Add(await BurstAsync(dispatcher, $"r{round}-true", "true", ProcessOrders, cancellationToken));
+            progress.WriteLine($"  round {round}: noop {noop[^1]:0} orders/s, /bin/true {process[^1]:0} orders/s");
+        }
+
+        var latencies = await LatencyAsync(dispatcher, cancellationToken);
+        progress.WriteLine($"  submit → Processing: p50 {Statistics.Median(latencies):0.00} ms, p99 {Statistics.Percentile(latencies, 99):0.00} ms");
+        var noopMedian = Statistics.Median(noop);
+        return
+        [
+            new("orders end-to-end, builtin noop, 3 silos", "orders/s (median of rounds)", noopMedian, "orders/s", "≥ 3,000", noopMedian >= 3_000),
+            new("orders end-to-end, /bin/true process job, 3 silos", "orders/s (median of rounds)", Statistics.Median(process), "orders/s"),
+            new("submit → Processing (durable), sequential", "p50", Statistics.Median(latencies), "ms"),
+            new("submit → Processing (durable), sequential", "p99", Statistics.Percentile(latencies, 99), "ms"),
+        ];
+    }
+
+    /// <summary>Orders per second from the first submission until the dispatcher holds no open order.</summary>
+    private static async Task<double> BurstAsync(IJobDispatcherGrain dispatcher, string prefix, string job, int count, CancellationToken cancellationToken)
+    {
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Callers).Select(async _ =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < count)
+            {
+                var result = await dispatcher.Submit(new OrderRequest { Id = $"{prefix}-{index}", Job = job }).WaitAsync(cancellationToken);
+                if (!result.Accepted)
+                {
+                    throw new InvalidOperationException($"order {prefix}-{index} refused: {result.Refusal}");
+                }
+            }
+        }));
+        await Poll.UntilAsync(
+            async ct => await dispatcher.GetStatus().WaitAsync(ct) is { Pending: 0, Processing: 0 },
+            TimeSpan.FromMinutes(2), $"all {count} {job} orders ended", cancellationToken);
+        var seconds = clock.Elapsed.TotalSeconds;
+        return count / seconds;
+    }
+
+    private static async Task<List<double>> LatencyAsync(IJobDispatcherGrain dispatcher, CancellationToken cancellationToken)
+    {
+        var latencies = new List<double>();
+        for (var i = 0; i < LatencySamples; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = await dispatcher.Submit(new OrderRequest { Id = $"latency-{i}", Job = "noop" }).WaitAsync(cancellationToken);
+            var elapsed = clock.Elapsed.TotalMilliseconds;
+            if (result.Order?.State is OrderState.Processing or OrderState.Finished)
+            {
+                latencies.Add(elapsed);
+            }
+        }
+
+        return latencies;
+    }
+}

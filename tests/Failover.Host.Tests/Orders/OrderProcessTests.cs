@@ -1,0 +1,190 @@
+using Failover.Agents.Dispatching;
+using Failover.Agents.Orders;
+using Failover.Host.Tests.DirectorClusters;
+using Failover.Host.Tests.Faults;
+using Failover.Runtime.Storage;
+using Xunit.Abstractions;
+
+namespace Failover.Host.Tests.Orders;
+
+/// <summary>
+/// Orders on three real silo processes (directors on node-a and node-b, the witness on node-c), each node with a
+/// subagent: process jobs, cancel, timeout, idempotent submission, and kill -9 of a subagent's silo and of the active
+/// director's silo in the middle of jobs.
+/// </summary>
+[Collection(SiloProcessCollection.Name)]
+public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("failover-orders-").FullName;
+
+    private static readonly string Topology = $$"""
+        { "agentClusters": [ { "id": "{{DirectorHarness.Agent}}", "directors": { "primary": "node-a", "secondary": "node-b" } } ],
+          "subagents": [ { "id": "sub-a", "agent": "agent-1", "node": "node-a" },
+                         { "id": "sub-b", "agent": "agent-1", "node": "node-b" },
+                         { "id": "sub-c", "agent": "agent-1", "node": "node-c" } ],
+          "subagentClusters": [ { "id": "spread", "agent": "agent-1", "subagents": { "sub-a": 1, "sub-c": 1 } },
+                                { "id": "on-b", "agent": "agent-1", "subagents": { "sub-b": 1 } } ],
+          "jobs": [ { "id": "hello", "agent": "agent-1", "subagentCluster": "spread", "command": "/bin/sh", "args": ["-c", "echo hello $ORDER_ARG_who"] },
+                    { "id": "sleep", "agent": "agent-1", "subagentCluster": "spread", "builtin": "sleep" },
+                    { "id": "hold", "agent": "agent-1", "subagentCluster": "spread", "command": "/bin/sh", "args": ["-c", "echo $$ > \"$ORDER_ARG_pidfile\"; exec sleep 60"] },
+                    { "id": "hold-b", "agent": "agent-1", "subagentCluster": "on-b", "command": "/bin/sh", "args": ["-c", "echo $$ > \"$ORDER_ARG_pidfile\"; exec sleep 60"] },
+                    { "id": "slow", "agent": "agent-1", "subagentCluster": "spread", "command": "/bin/sleep", "args": ["60"], "timeout": "1s" } ] }
+        """;
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    [Fact]
+    public async Task A_process_job_finishes_with_its_output_and_a_repeated_submission_is_the_same_order()
+    {
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.PostgreSql, output, Topology);
+        var orders = new OrderClient(agents);
+
+        var submitted = await orders.SubmitAsync("first", "hello", ("who", "world"));
+        Assert.True(submitted.Accepted, submitted.Refusal);
+        Assert.False(submitted.Duplicate);
+        var finished = await orders.WaitForAsync("first", o => o.State == OrderState.Finished);
+        Assert.Equal(0, finished.ExitCode);
+        Assert.Equal("hello world\n", finished.OutputTail);
+        Assert.Equal(["Pending", "Processing", "Finished"], finished.History.Select(h => h.State.ToString()).Distinct());
+
+        var again = await orders.SubmitAsync("first", "hello", ("who", "world"));
+        Assert.True(again.Accepted);
+        Assert.True(again.Duplicate);
+        Assert.Equal(OrderState.Finished, again.Order!.State);
+        var other = await orders.SubmitAsync("first", "sleep");
+        Assert.False(other.Accepted);
+        Assert.Contains("already exists", other.Refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancel_kills_the_running_process_and_a_timeout_fails_the_order()
+    {
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.Sqlite, output, Topology);
+        var orders = new OrderClient(agents);
+        var pidFile = Path.Combine(_scratch, "hold.pid");
+
+        Assert.True((await orders.SubmitAsync("held", "hold", ("pidfile", pidFile))).Accepted);
+        await orders.WaitForAsync("held", o => o.State == OrderState.Processing);
+        var pid = await ReadPidAsync(agents, pidFile);
+        var cancelled = await (await orders.DispatcherAsync("spread")).Cancel("held");
+        Assert.True(cancelled.Accepted, cancelled.Message);
+        var ended = await orders.WaitForAsync("held", o => o.State == OrderState.Cancelled);
+        Assert.Equal(OrderReason.Cancelled, ended.Reason);
+        await agents.Cluster.WaitUntilAsync(() => Task.FromResult(!ProcessAlive(pid)), "the cancelled order's process is gone");
+
+        Assert.True((await orders.SubmitAsync("too-slow", "slow")).Accepted);
+        var timedOut = await orders.WaitForAsync("too-slow", o => o.State.IsTerminal());
+        Assert.Equal(OrderState.Failed, timedOut.State);
+        Assert.Equal(OrderReason.Timeout, timedOut.Reason);
+    }
+
+    [Fact]
+    public async Task Kill_9_of_a_subagents_silo_mid_job_fails_its_order_and_leaves_no_process()
+    {
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.PostgreSql, output, Topology);
+        var orders = new OrderClient(agents);
+        var pidFile = Path.Combine(_scratch, "hold-b.pid");
+        Assert.True((await orders.SubmitAsync("on-b", "hold-b", ("pidfile", pidFile))).Accepted);
+        await orders.WaitForAsync("on-b", o => o.State == OrderState.Processing);
+        var pid = await ReadPidAsync(agents, pidFile);
+
+        agents.Cluster["node-b"].Kill();
+
+        var failed = await orders.WaitForAsync("on-b", o => o.State.IsTerminal());
+        Assert.Equal(OrderState.Failed, failed.State);
+        Assert.Equal(OrderReason.ProcessLost, failed.Reason);
+        await agents.Cluster.WaitUntilAsync(() => Task.FromResult(!ProcessAlive(pid)), "the job process died with its silo");
+    }
+
+    [Fact]
+    public async Task Kill_9_of_the_active_director_fails_the_orders_on_its_node_and_the_others_finish_re_attached()
+    {
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.PostgreSql, output, Topology);
+        var orders = new OrderClient(agents);
+        var ids = Enumerable.Range(0, 4).Select(i => $"sleep-{i}").ToList();
+        foreach (var id in ids)
+        {
+            Assert.True((await orders.SubmitAsync(id, "sleep", ("ms", "4000"))).Accepted);
+        }
+
+        var running = new List<OrderRecord>();
+        foreach (var id in ids)
+        {
+            running.Add(await orders.WaitForAsync(id, o => o.State == OrderState.Processing));
+        }
+
+        Assert.Equal(2, running.Count(o => o.Subagent == "sub-a"));
+        Assert.Equal(2, running.Count(o => o.Subagent == "sub-c"));
+
+        agents.Cluster["node-a"].Kill();
+        await agents.WaitForStateAsync("FailedOver", "secondary");
+
+        foreach (var order in running)
+        {
+            var ended = await orders.WaitForAsync(order.Id, o => o.State.IsTerminal());
+            if (order.Subagent == "sub-a")
+            {
+                Assert.Equal(OrderState.Failed, ended.State);
+                Assert.Equal(OrderReason.ProcessLost, ended.Reason);
+            }
+            else
+            {
+                Assert.Equal(OrderState.Finished, ended.State);
+                Assert.Equal(1, ended.Attempt);
+                Assert.Contains(ended.History, h => h.Detail.Contains($"re-attached under epoch {agents.Coupled.Epoch + 1}", StringComparison.Ordinal));
+            }
+        }
+
+        // Pending orders are dispatched by the new active.
+        Assert.True((await orders.SubmitAsync("after", "sleep", ("ms", "10"))).Accepted);
+        var after = await orders.WaitForAsync("after", o => o.State == OrderState.Finished);
+        Assert.Equal("sub-c", after.Subagent);
+        Assert.True(after.Epoch > agents.Coupled.Epoch);
+    }
+
+    private static bool ProcessAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<int> ReadPidAsync(DirectorHarness agents, string pidFile)
+    {
+        var pid = 0;
+        await agents.Cluster.WaitUntilAsync(
+            async () => File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile)).Trim(), out pid),
+            "the job wrote its process id");
+        return pid;
+    }
+
+    /// <summary>Submits through the harness's client and reads orders from the database, where they are durable.</summary>
+    private sealed class OrderClient(DirectorHarness agents)
+    {
+        public async Task<IJobDispatcherGrain> DispatcherAsync(string key) => (await agents.ClientAsync()).GetGrain<IJobDispatcherGrain>(key);
+
+        public async Task<SubmitResult> SubmitAsync(string id, string job, params (string Name, string Value)[] arguments)
+        {
+            var spec = Agents.Topology.TopologyParser.Parse(Topology).FindJob(job)!;
+            var request = new OrderRequest { Id = id, Job = job, Arguments = arguments.ToDictionary(a => a.Name, a => a.Value) };
+            return await (await agents.ClientAsync()).GetGrain<IJobDispatcherGrain>(DispatcherKeys.ForJob(spec)).Submit(request);
+        }
+
+        public async Task<OrderRecord> WaitForAsync(string id, Func<OrderRecord, bool> condition)
+        {
+            OrderRecord? last = null;
+            await using var database = ClusterDatabase.Open(DatabaseLocation.Parse(agents.Database.Setting));
+            var store = new OrderStore(database.CreateRecordStore(agents.Database.ServiceId));
+            await agents.Cluster.WaitUntilAsync(
+                async () => (last = (await store.ReadAsync(id, CancellationToken.None))?.Order) is { } order && condition(order),
+                $"order {id} reaches the expected state (last: {last?.State} {last?.Waiting} {last?.History.LastOrDefault()?.Detail})");
+            return last!;
+        }
+    }
+}
