@@ -8,6 +8,7 @@ using Failover.Runtime.Invocation;
 using Failover.Runtime.Messaging;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Membership.Protocol;
+using Failover.Runtime.Records;
 using Failover.Runtime.Reminders;
 using Failover.Runtime.Storage;
 using Microsoft.Extensions.Configuration;
@@ -43,6 +44,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton(sp => Database(sp).CreateReminderTable(Silo(sp).ServiceId));
         services.TryAddSingleton(sp => Database(sp).CreateGrainStateStore(Silo(sp).ServiceId, Silo(sp).ClusterId));
         services.TryAddSingleton(sp => Database(sp).CreateEventLog(Silo(sp).ServiceId));
+        services.TryAddSingleton(sp => Database(sp).CreateRecordStore(Silo(sp).ServiceId));
 
         services.TryAddSingleton<GrainTypeRegistry>();
         services.TryAddSingleton<Catalog>();

@@ -2,6 +2,7 @@ using Failover.Runtime.Directory;
 using Failover.Runtime.Events;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Persistence;
+using Failover.Runtime.Records;
 using Failover.Runtime.Reminders;
 
 namespace Failover.Runtime.Storage;
@@ -37,4 +38,7 @@ public interface IClusterDatabase : IAsyncDisposable
     IGrainStateStore CreateGrainStateStore(string serviceId, string clusterId);
 
     IClusterEventLog CreateEventLog(string serviceId);
+
+    /// <summary>The records (FailoverRecords) of <paramref name="serviceId"/>.</summary>
+    IRecordStore CreateRecordStore(string serviceId);
 }

@@ -10,7 +10,10 @@ public abstract partial class StorageContractTests
         var scripts = SchemaScripts.For(Kind);
         var latest = SchemaScripts.LatestVersion(Kind);
         Assert.Equal(
-            ["001-schema-version.sql", "002-membership.sql", "003-reminders.sql", "004-grain-state.sql", "005-grain-directory.sql", "006-reminder-ticks.sql", "007-events.sql"],
+            [
+                "001-schema-version.sql", "002-membership.sql", "003-reminders.sql", "004-grain-state.sql", "005-grain-directory.sql",
+                "006-reminder-ticks.sql", "007-events.sql", "008-records.sql",
+            ],
             scripts.Select(s => s.Name));
         Assert.Equal(0, await Database.GetSchemaVersionAsync(None));
 

@@ -20,19 +20,18 @@ internal static class PostgreSqlCommands
 
     public static NpgsqlCommand WithText(this NpgsqlCommand command, string name, string? value)
     {
-        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Varchar) { Value = (object?)value ?? DBNull.Value });
+        command.Parameters.Add(TextParameter(name, value));
         return command;
     }
 
-    public static NpgsqlCommand WithTimestamp(this NpgsqlCommand command, string name, DateTime value)
-    {
-        var utc = StorageTime.ToUtcMilliseconds(value);
-        command.Parameters.Add(new NpgsqlParameter<DateTime>(name, NpgsqlDbType.Timestamp)
+    public static NpgsqlParameter TextParameter(string name, string? value) =>
+        new(name, NpgsqlDbType.Varchar) { Value = (object?)value ?? DBNull.Value };
+
+    public static NpgsqlParameter<DateTime> TimestampParameter(string name, DateTime value) =>
+        new(name, NpgsqlDbType.Timestamp)
         {
-            TypedValue = DateTime.SpecifyKind(utc, DateTimeKind.Unspecified),
-        });
-        return command;
-    }
+            TypedValue = DateTime.SpecifyKind(StorageTime.ToUtcMilliseconds(value), DateTimeKind.Unspecified),
+        };
 
     public static DateTime ReadTime(System.Data.Common.DbDataReader reader, int ordinal) =>
         DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc);

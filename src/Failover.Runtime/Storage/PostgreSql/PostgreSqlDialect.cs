@@ -21,11 +21,11 @@ internal sealed class PostgreSqlDialect(PostgreSqlConnections connections) : Sql
     // A refused claim yields no row: the table then reads the owner in a new statement.
     public override string ClaimedRow(string ownerColumns, string lookupSql) => $"RETURNING {ownerColumns}";
 
-    public override void AddText(DbCommand command, string name, string? value) => ((NpgsqlCommand)command).WithText(name, value);
+    public override DbParameter Text(string name, string? value) => PostgreSqlCommands.TextParameter(name, value);
 
-    public override void AddValue<T>(DbCommand command, string name, T value) => ((NpgsqlCommand)command).With(name, value);
+    public override DbParameter Value<T>(string name, T value) => new NpgsqlParameter<T>(name, value);
 
-    public override void AddTimestamp(DbCommand command, string name, DateTime value) => ((NpgsqlCommand)command).WithTimestamp(name, value);
+    public override DbParameter Timestamp(string name, DateTime value) => PostgreSqlCommands.TimestampParameter(name, value);
 
     public override DateTime ReadTime(DbDataReader reader, int ordinal) => PostgreSqlCommands.ReadTime(reader, ordinal);
 

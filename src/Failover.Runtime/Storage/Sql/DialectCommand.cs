@@ -8,19 +8,19 @@ internal sealed class DialectCommand(DbCommand command, SqlDialect dialect) : IA
 {
     public DialectCommand WithText(string name, string? value)
     {
-        dialect.AddText(command, name, value);
+        command.Parameters.Add(dialect.Text(name, value));
         return this;
     }
 
     public DialectCommand With<T>(string name, T value)
     {
-        dialect.AddValue(command, name, value);
+        command.Parameters.Add(dialect.Value(name, value));
         return this;
     }
 
     public DialectCommand WithTimestamp(string name, DateTime value)
     {
-        dialect.AddTimestamp(command, name, value);
+        command.Parameters.Add(dialect.Timestamp(name, value));
         return this;
     }
 

@@ -25,12 +25,13 @@ internal abstract class SqlDialect
     /// </summary>
     public abstract string ClaimedRow(string ownerColumns, string lookupSql);
 
-    public abstract void AddText(DbCommand command, string name, string? value);
+    /// <summary>A text parameter; null binds NULL.</summary>
+    public abstract DbParameter Text(string name, string? value);
 
-    public abstract void AddValue<T>(DbCommand command, string name, T value);
+    public abstract DbParameter Value<T>(string name, T value);
 
-    /// <summary>Binds a time as stored: UTC, truncated to milliseconds (<see cref="StorageTime"/>).</summary>
-    public abstract void AddTimestamp(DbCommand command, string name, DateTime value);
+    /// <summary>A time parameter as stored: UTC, truncated to milliseconds (<see cref="StorageTime"/>).</summary>
+    public abstract DbParameter Timestamp(string name, DateTime value);
 
     /// <summary>Reads a timestamp column as a UTC <see cref="DateTime"/>.</summary>
     public abstract DateTime ReadTime(DbDataReader reader, int ordinal);

@@ -13,6 +13,9 @@ internal sealed class SqlSession(DbConnection connection, DbTransaction? transac
         return new DialectCommand(command, dialect);
     }
 
+    /// <summary>Statements to send together, in this session's transaction.</summary>
+    public DialectBatch Batch() => new(connection, transaction, dialect);
+
     /// <summary>Commits the transaction; without one, each statement has committed itself and there is nothing to do.</summary>
     public Task CommitAsync(CancellationToken cancellationToken) =>
         transaction is null ? Task.CompletedTask : transaction.CommitAsync(cancellationToken);

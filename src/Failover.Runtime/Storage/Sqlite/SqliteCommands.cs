@@ -22,12 +22,14 @@ internal static class SqliteCommands
 
     public static SqliteCommand With(this SqliteCommand command, string name, object? value)
     {
-        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        command.Parameters.Add(Parameter(name, value));
         return command;
     }
 
-    public static SqliteCommand WithTimestamp(this SqliteCommand command, string name, DateTime value) =>
-        command.With(name, StorageTime.ToUtcMilliseconds(value).ToString(TimeFormat, CultureInfo.InvariantCulture));
+    public static SqliteParameter Parameter(string name, object? value) => new(name, value ?? DBNull.Value);
+
+    /// <summary>A time as stored: UTC, truncated to milliseconds.</summary>
+    public static string TimeText(DateTime value) => StorageTime.ToUtcMilliseconds(value).ToString(TimeFormat, CultureInfo.InvariantCulture);
 
     public static DateTime ReadTime(DbDataReader reader, int ordinal) =>
         DateTime.ParseExact(

@@ -20,11 +20,11 @@ internal sealed class SqliteDialect(SqliteConnections connections) : SqlDialect
     // The claim is followed by a read of the row in the same transaction, so it always yields the row.
     public override string ClaimedRow(string ownerColumns, string lookupSql) => $"; {lookupSql};";
 
-    public override void AddText(DbCommand command, string name, string? value) => ((SqliteCommand)command).With(name, value);
+    public override DbParameter Text(string name, string? value) => SqliteCommands.Parameter(name, value);
 
-    public override void AddValue<T>(DbCommand command, string name, T value) => ((SqliteCommand)command).With(name, value);
+    public override DbParameter Value<T>(string name, T value) => SqliteCommands.Parameter(name, value);
 
-    public override void AddTimestamp(DbCommand command, string name, DateTime value) => ((SqliteCommand)command).WithTimestamp(name, value);
+    public override DbParameter Timestamp(string name, DateTime value) => SqliteCommands.Parameter(name, SqliteCommands.TimeText(value));
 
     public override DateTime ReadTime(DbDataReader reader, int ordinal) => SqliteCommands.ReadTime(reader, ordinal);
 

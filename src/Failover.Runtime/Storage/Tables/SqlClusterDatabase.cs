@@ -2,6 +2,7 @@ using Failover.Runtime.Directory;
 using Failover.Runtime.Events;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Persistence;
+using Failover.Runtime.Records;
 using Failover.Runtime.Reminders;
 using Failover.Runtime.Storage.Sql;
 
@@ -36,6 +37,9 @@ internal abstract class SqlClusterDatabase(DatabaseLocation location, SqlDialect
 
     public IClusterEventLog CreateEventLog(string serviceId) =>
         new SqlClusterEventLog(dialect, ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"));
+
+    public IRecordStore CreateRecordStore(string serviceId) =>
+        new SqlRecordStore(dialect, ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"));
 
     public abstract ValueTask DisposeAsync();
 }
