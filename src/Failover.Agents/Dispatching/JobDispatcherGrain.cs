@@ -259,7 +259,12 @@ public sealed partial class JobDispatcherGrain(
         }
 
         var waiter = _nextFlush.Task;
-        _flushing ??= FlushAsync();
+        if (_flushing is null || _flushing.IsCompleted)
+        {
+            // A flush with nothing to write completes before the assignment: hence IsCompleted, not only null.
+            _flushing = FlushAsync();
+        }
+
         return waiter;
     }
 

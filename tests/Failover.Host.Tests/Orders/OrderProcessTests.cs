@@ -183,7 +183,7 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
             var store = new OrderStore(database.CreateRecordStore(agents.Database.ServiceId));
             await agents.Cluster.WaitUntilAsync(
                 async () => (last = (await store.ReadAsync(id, CancellationToken.None))?.Order) is { } order && condition(order),
-                $"order {id} reaches the expected state (last: {last?.State} {last?.Waiting} {last?.History.LastOrDefault()?.Detail})");
+                $"order {id} reaches the expected state (last: {last?.State} {last?.Waiting} {(last is { History.Count: > 0 } ? last.History[^1].Detail : "")})");
             return last!;
         }
     }
