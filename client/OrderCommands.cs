@@ -94,7 +94,7 @@ internal static class OrderCommands
         var shown = found.OrderBy(o => o.Created).ThenBy(o => o.Id, StringComparer.Ordinal).Take(limit).ToList();
         if (commandLine.Json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(shown.Select(OrderSummary.From), OrderStore.Json));
+            await output.WriteLineAsync(JsonSerializer.Serialize(shown.Select(OrderSummary.From), ClusterConnection.Json));
             return 0;
         }
 
@@ -130,7 +130,7 @@ internal static class OrderCommands
 
         if (commandLine.Json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(order, OrderStore.Json));
+            await output.WriteLineAsync(JsonSerializer.Serialize(order, ClusterConnection.Json));
             return 0;
         }
 
@@ -253,7 +253,7 @@ internal static class OrderCommands
     {
         if (commandLine.Json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(order, OrderStore.Json));
+            await output.WriteLineAsync(JsonSerializer.Serialize(order, ClusterConnection.Json));
             return;
         }
 

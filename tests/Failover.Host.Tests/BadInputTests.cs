@@ -153,11 +153,30 @@ public sealed class BadInputTests : IDisposable
     [InlineData(2, "events: --limit must be an integer from 1 to 100000 (got 'many')", "events", "--limit", "many")]
     [InlineData(2, "events: unknown option '--node'", "events", "--node", "a")]
     [InlineData(2, "--service-id needs a non-empty value", "events", "--service-id", " ")]
+    [InlineData(2, "submit: a job is expected", "submit")]
+    [InlineData(2, "submit: argument name '1x' is invalid", "submit", "hello", "--arg", "1x=y")]
+    [InlineData(2, "submit: --arg needs NAME=VALUE, not 'novalue'", "submit", "hello", "--arg", "novalue")]
+    [InlineData(2, "submit: argument 'who' is given twice", "submit", "hello", "--arg", "who=a", "--arg", "who=b")]
+    [InlineData(2, "submit: unknown option '--priority'", "submit", "hello", "--priority", "1")]
+    [InlineData(2, "submit: an order id must not contain control characters", "submit", "hello", "--id", "a\tb")]
+    [InlineData(2, "orders: --state must be one of Pending, Processing, Finished, Failed, Cancelled (got 'Done')", "orders", "--state", "Done")]
+    [InlineData(2, "order: 1 argument(s) expected, got 0", "order")]
+    [InlineData(2, "cancel: unexpected argument 'b'", "cancel", "a", "b")]
+    [InlineData(2, "enable: 1 argument(s) expected, got 0", "enable")]
     public async Task Bad_client_command_lines_are_refused_with_one_line(int exitCode, string message, params string[] args)
     {
         var result = await Programs.RunClientAsync(args);
 
         AssertOneErrorLine(result, exitCode, message);
+    }
+
+    [Fact]
+    public async Task An_oversized_order_argument_is_refused_before_anything_is_sent()
+    {
+        var result = await Programs.RunClientAsync("submit", "hello", "--arg", $"big={new string('x', 5000)}", "--database", _directory.SqliteDatabase);
+
+        AssertOneErrorLine(result, 2, "argument 'big' is 5000 characters long; at most 4096");
+        Assert.False(File.Exists(_directory.SqliteDatabase));
     }
 
     [Fact]

@@ -54,6 +54,34 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
         var other = await orders.SubmitAsync("first", "sleep");
         Assert.False(other.Accepted);
         Assert.Contains("already exists", other.Refusal, StringComparison.Ordinal);
+
+        // The same through the client program.
+        string[] cluster = ["--database", agents.Database.Setting, "--cluster-id", agents.Database.ClusterId, "--service-id", agents.Database.ServiceId];
+        var repeated = await Programs.RunClientAsync(["submit", "hello", "--id", "first", "--arg", "who=world", "--json", .. cluster]);
+        Assert.Equal(0, repeated.ExitCode);
+        Assert.Contains("\"state\": \"Finished\"", repeated.Output, StringComparison.Ordinal);
+        var unknown = await Programs.RunClientAsync(["submit", "nosuch", .. cluster]);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.StartsWith("error: submit: there is no job 'nosuch' in the topology", unknown.Error, StringComparison.Ordinal);
+        var waited = await Programs.RunClientAsync(["submit", "hello", "--id", "second", "--wait", .. cluster]);
+        Assert.Equal(0, waited.ExitCode);
+        Assert.Contains("Finished", waited.Output, StringComparison.Ordinal);
+        var failing = await Programs.RunClientAsync(["submit", "slow", "--id", "third", "--wait", .. cluster]);
+        Assert.Equal(1, failing.ExitCode);
+        Assert.Contains("Failed (Timeout)", failing.Output, StringComparison.Ordinal);
+        var shown = await Programs.RunClientAsync(["order", "first", .. cluster]);
+        Assert.Equal(0, shown.ExitCode);
+        Assert.Contains("hello world", shown.Output, StringComparison.Ordinal);
+        var listed = await Programs.RunClientAsync(["orders", "--state", "Finished", "--json", .. cluster]);
+        Assert.Equal(0, listed.ExitCode);
+        Assert.Contains("\"id\": \"second\"", listed.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"id\": \"third\"", listed.Output, StringComparison.Ordinal);
+        var subagents = await Programs.RunClientAsync(["subagents", "--json", .. cluster]);
+        Assert.Equal(0, subagents.ExitCode);
+        Assert.Contains("\"id\": \"sub-c\"", subagents.Output, StringComparison.Ordinal);
+        Assert.Equal(0, (await Programs.RunClientAsync(["disable", "sub-c", .. cluster])).ExitCode);
+        Assert.True((await orders.SubmitAsync("on-a-only", "hello", ("who", "a"))).Accepted);
+        Assert.Equal("sub-a", (await orders.WaitForAsync("on-a-only", o => o.State == OrderState.Finished)).Subagent);
     }
 
     [Fact]
