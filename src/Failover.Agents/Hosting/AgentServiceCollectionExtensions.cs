@@ -1,5 +1,6 @@
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Dispatching;
+using Failover.Agents.FileWatches;
 using Failover.Agents.Subagents;
 using Failover.Agents.SiloControl;
 using Failover.Agents.Topology;
@@ -37,6 +38,8 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<IDirectorWorkload, DispatcherWorkload>();
         services.AddHostedService<SubagentService>();
         services.AddHostedService<DirectorLeadService>();
+        services.TryAddSingleton<IFileOrderSink, DispatcherFileOrderSink>();
+        services.AddHostedService<FileWatchService>();
         return services;
     }
 }

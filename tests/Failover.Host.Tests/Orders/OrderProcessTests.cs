@@ -170,6 +170,37 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
         Assert.True(after.Epoch > agents.Coupled.Epoch);
     }
 
+    [Fact]
+    public async Task Two_hundred_files_through_a_fail_over_each_get_exactly_one_order()
+    {
+        var inbox = Directory.CreateDirectory(Path.Combine(_scratch, "inbox")).FullName;
+        var log = Path.Combine(_scratch, "taken.log");
+        var topology = Topology.TrimEnd().TrimEnd('}').TrimEnd().TrimEnd(']') + $$"""
+            , { "id": "take", "agent": "agent-1", "subagentCluster": "on-c", "command": "/bin/sh",
+                "args": ["-c", "echo \"$ORDER_ARG_file\" >> \"$TAKEN_LOG\"; rm -f \"$ORDER_ARG_file\""], "env": { "TAKEN_LOG": "{{log}}" } } ],
+              "fileWatches": [ { "id": "inbox", "agent": "agent-1", "directory": "{{inbox}}", "pattern": "*.txt", "job": "take", "delay": "200ms" } ] }
+            """;
+        topology = topology.Replace("""{ "id": "on-b",""", """{ "id": "on-c", "agent": "agent-1", "subagents": { "sub-c": 1 } }, { "id": "on-b",""", StringComparison.Ordinal);
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.PostgreSql, output, topology);
+        for (var i = 0; i < 100; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(inbox, $"before-{i:000}.txt"), "x");
+        }
+
+        await agents.Cluster.WaitUntilAsync(() => Task.FromResult(File.Exists(log) && File.ReadAllLines(log).Length >= 20), "some files were taken");
+        agents.Cluster["node-a"].Kill();
+        for (var i = 0; i < 100; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(inbox, $"after-{i:000}.txt"), "x");
+        }
+
+        await agents.WaitForStateAsync("FailedOver", "secondary");
+        await agents.Cluster.WaitUntilAsync(() => Task.FromResult(Directory.GetFiles(inbox).Length == 0), "every file was taken", TimeSpan.FromMinutes(2));
+        var taken = File.ReadAllLines(log);
+        Assert.Equal(200, taken.Length);
+        Assert.Equal(200, taken.Distinct(StringComparer.Ordinal).Count());
+    }
+
     private static bool ProcessAlive(int pid)
     {
         try
