@@ -49,7 +49,7 @@ public sealed partial class FileWatchRunner
         _rescan = spec.Rescan > NotificationCoalescing ? spec.Rescan : NotificationCoalescing;
     }
 
-    /// <summary>Passes (directory listings) completed, over all runs: lets tests wait for a pass.</summary>
+    /// <summary>Passes made over all runs, also those that could not list the directory: lets tests wait for one.</summary>
     internal int CompletedPasses => Volatile.Read(ref _passes);
 
     private TimeSpan Now => MonotonicClock.Now(_timeProvider);
