@@ -51,7 +51,8 @@ public sealed partial class JobDispatcherGrain(
         var open = await _orders.ReadOpenAsync(Key, cancellationToken);
         _core = new DispatcherCore(Key, state.State, open, Now);
         _settingsWrittenAt = Now;
-        _timer = RegisterGrainTimer(TickAsync, CheckPeriod, CheckPeriod);
+        // Interleaved: a tick must not wait for the subagents' parked polls, nor hold back submissions.
+        _timer = RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(CheckPeriod, CheckPeriod) { Interleave = true });
         LogActivated(Key, open.Count, Core.Epoch);
     }
 

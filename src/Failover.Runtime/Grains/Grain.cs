@@ -38,6 +38,13 @@ public abstract class Grain
         return new GrainTimer(_activation, (_, ct) => callback(ct), null, dueTime, period);
     }
 
+    protected IGrainTimer RegisterGrainTimer(Func<CancellationToken, Task> callback, GrainTimerCreationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ArgumentNullException.ThrowIfNull(options);
+        return new GrainTimer(_activation, (_, ct) => callback(ct), null, options.DueTime, options.Period, options.Interleave);
+    }
+
     protected IGrainTimer RegisterGrainTimer<TState>(Func<TState, CancellationToken, Task> callback, TState state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);

@@ -19,8 +19,10 @@ internal sealed class GrainTimer : IGrainTimer
     private bool _changedDuringTick;
     private bool _ticking;
 
-    public GrainTimer(GrainActivation activation, Func<object?, CancellationToken, Task> callback, object? state, TimeSpan dueTime, TimeSpan period)
+    public GrainTimer(
+        GrainActivation activation, Func<object?, CancellationToken, Task> callback, object? state, TimeSpan dueTime, TimeSpan period, bool interleave = false)
     {
+        Interleave = interleave;
         _activation = activation;
         _callback = callback;
         _state = state;
@@ -28,6 +30,9 @@ internal sealed class GrainTimer : IGrainTimer
         activation.AddTimer(this);
         Change(dueTime, period);
     }
+
+    /// <summary>Whether its ticks may interleave with the requests of a reentrant grain.</summary>
+    public bool Interleave { get; }
 
     public void Change(TimeSpan dueTime, TimeSpan period)
     {

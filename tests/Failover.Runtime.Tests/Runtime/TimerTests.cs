@@ -39,4 +39,17 @@ public sealed class TimerTests : SingleSiloTestBase
         // A tick queued by that advance would run before this call: the mailbox is first in, first out.
         Assert.Equal(2, await grain.GetTicks());
     }
+
+    [Fact]
+    public async Task An_interleaving_timer_of_a_reentrant_grain_ticks_while_a_request_waits()
+    {
+        var grain = Silo.GrainFactory.GetGrain<IInterleavingTimerGrain>("interleaving");
+        var waiting = grain.WaitForOpen();
+        await grain.Start(TimeSpan.FromMilliseconds(10), interleave: true);
+
+        await Eventually.True(async () => await grain.GetTicks() >= 3, "the timer ticked while WaitForOpen was pending");
+        Assert.False(waiting.IsCompleted);
+        await grain.Open();
+        await waiting;
+    }
 }
