@@ -16,7 +16,7 @@ namespace Failover.Benchmarks;
 /// </summary>
 internal sealed class OrderBenchmarks(BenchmarkSettings settings, BenchmarkDatabase database, TextWriter progress)
 {
-    private const int Callers = 64;
+    private const int Callers = 256;
     private const int NoopOrders = 6_000;
     private const int ProcessOrders = 600;
     private const int LatencySamples = 500;
@@ -56,6 +56,18 @@ internal sealed class OrderBenchmarks(BenchmarkSettings settings, BenchmarkDatab
             async ct => await dispatcher.GetStatus().WaitAsync(ct) is { Leading: true } status && status.Subagents.All(s => s.Available),
             TimeSpan.FromSeconds(30), "the dispatcher is led and hears all three subagents", cancellationToken);
 
+        await using (var db = Failover.Runtime.Storage.ClusterDatabase.Open(Failover.Runtime.Storage.DatabaseLocation.Parse(database.Setting)))
+        {
+            var store = db.CreateRecordStore("probe-" + id);
+            var probe = Stopwatch.StartNew();
+            for (var i = 0; i < 200; i++)
+            {
+                await store.WriteAsync("probe", [.. Enumerable.Range(0, 5).Select(k => new Failover.Runtime.Records.RecordWrite($"{i}-{k}", "p", "s", new string('x', 1000), 0))], cancellationToken);
+            }
+
+            progress.WriteLine($"  probe: 200 batches of 5 inserts from the benchmark process, {probe.Elapsed.TotalMilliseconds / 200:0.00} ms each (silos idle)");
+        }
+
         var noop = new List<double>();
         var process = new List<double>();
         for (var round = 1; round <= settings.Rounds; round++)
@@ -78,9 +90,10 @@ internal sealed class OrderBenchmarks(BenchmarkSettings settings, BenchmarkDatab
     }
 
     /// <summary>Orders per second from the first submission until the dispatcher holds no open order.</summary>
-    private static async Task<double> BurstAsync(IJobDispatcherGrain dispatcher, string prefix, string job, int count, CancellationToken cancellationToken)
+    private async Task<double> BurstAsync(IJobDispatcherGrain dispatcher, string prefix, string job, int count, CancellationToken cancellationToken)
     {
         var next = -1;
+        var before = (await dispatcher.GetStatus().WaitAsync(cancellationToken)).Writes;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Callers).Select(async _ =>
         {
@@ -94,10 +107,14 @@ internal sealed class OrderBenchmarks(BenchmarkSettings settings, BenchmarkDatab
                 }
             }
         }));
+        var submitted = clock.Elapsed.TotalSeconds;
         await Poll.UntilAsync(
             async ct => await dispatcher.GetStatus().WaitAsync(ct) is { Pending: 0, Processing: 0 },
             TimeSpan.FromMinutes(2), $"all {count} {job} orders ended", cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
+        var after = (await dispatcher.GetStatus().WaitAsync(cancellationToken)).Writes;
+        var batches = after.Batches - before.Batches;
+        progress.WriteLine($"    {count} {job} orders: submitted in {submitted:0.00} s, all ended after {seconds:0.00} s; {batches} write batches of {(after.Orders - before.Orders) / (double)Math.Max(1, batches):0.0} orders, {(after.Milliseconds - before.Milliseconds) / Math.Max(1, batches):0.00} ms each");
         return count / seconds;
     }
 

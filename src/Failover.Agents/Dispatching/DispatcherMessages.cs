@@ -54,4 +54,10 @@ public sealed record SubagentStatus(
     string Id, string Agent, string Node, bool Enabled, bool Heartbeating, bool Available, int Running, int ProcessLimit, long? LastHeardAgeMs, string? Unavailable);
 
 /// <summary>A dispatcher's overview for <c>client subagents</c> and the benchmarks.</summary>
-public sealed record DispatcherStatus(string Key, long Epoch, bool Leading, string? LeadNode, int Pending, int Processing, IReadOnlyList<SubagentStatus> Subagents);
+public sealed record DispatcherStatus(string Key, long Epoch, bool Leading, string? LeadNode, int Pending, int Processing, IReadOnlyList<SubagentStatus> Subagents)
+{
+    /// <summary>Since activation: how many batches of order writes, how many writes, and how long the database took for them.</summary>
+    public WriteStatistics Writes { get; init; } = new(0, 0, 0);
+}
+
+public sealed record WriteStatistics(long Batches, long Orders, double Milliseconds);

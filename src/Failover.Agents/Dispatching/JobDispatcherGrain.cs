@@ -31,10 +31,11 @@ public sealed partial class JobDispatcherGrain(
     private readonly OrderStore _orders = new(records);
     private Task _settingsWrite = Task.CompletedTask;
     private DispatcherCore? _core;
-    private Task? _flushing;
-    private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task?[] _flushing = new Task?[DispatcherCore.Lanes];
+    private readonly TaskCompletionSource[] _nextFlush = [.. Enumerable.Range(0, DispatcherCore.Lanes).Select(_ => NewFlush())];
     private TimeSpan _settingsWrittenAt;
     private IGrainTimer? _timer;
+    private WriteStatistics _writes = new(0, 0, 0);
 
     private string Key => GetPrimaryKeyString();
 
@@ -213,7 +214,7 @@ public sealed partial class JobDispatcherGrain(
         var topologyNow = Topology;
         return Task.FromResult(new DispatcherStatus(
             Key, Core.Epoch, Core.IsLeading(Now), Core.LeadNode, Core.PendingCount, Core.ProcessingCount,
-            Core.Subagents(topologyNow, Now, HeartbeatTimeout(topologyNow))));
+            Core.Subagents(topologyNow, Now, HeartbeatTimeout(topologyNow))) { Writes = _writes });
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
@@ -251,65 +252,70 @@ public sealed partial class JobDispatcherGrain(
             : new SubmitResult(true, true, existing, null);
     }
 
-    /// <summary>Writes everything changed so far; callers await the batch that holds their changes.</summary>
+    /// <summary>Writes everything changed so far; callers await the batches that hold their changes.</summary>
     private Task PersistAsync()
     {
-        if (!Core.HasBatch)
+        List<Task>? waiters = null;
+        for (var lane = 0; lane < DispatcherCore.Lanes; lane++)
         {
-            return Task.CompletedTask;
-        }
-
-        var waiter = _nextFlush.Task;
-        if (_flushing is null || _flushing.IsCompleted)
-        {
-            // A flush with nothing to write completes before the assignment: hence IsCompleted, not only null.
-            _flushing = FlushAsync();
-        }
-
-        return waiter;
-    }
-
-    private async Task FlushAsync()
-    {
-        try
-        {
-            while (Core.HasBatch)
+            if (!Core.HasBatch(lane))
             {
-                var done = _nextFlush;
-                _nextFlush = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                var batch = Core.TakeBatch();
-                try
-                {
-                    var results = batch.Writes.Count == 0
-                        ? []
-                        : await _orders.WriteAsync([.. batch.Writes.Select(w => OrderStore.WriteOf(Key, w.Record, w.Entry.Version))], CancellationToken.None);
-                    foreach (var subagent in Core.Committed(batch, results))
-                    {
-                        Core.LinkOf(subagent)?.Wake();
-                    }
+                continue;
+            }
 
-                    done.TrySetResult();
-                }
-                catch (StaleDispatcherException exception)
-                {
-                    LogStale(Key, exception.Message);
-                    done.TrySetException(exception);
-                    DeactivateOnIdle();
-                    return;
-                }
-                catch (Exception exception)
-                {
-                    Core.Failed(batch);
-                    done.TrySetException(exception);
-                    return;
-                }
+            (waiters ??= []).Add(_nextFlush[lane].Task);
+            if (_flushing[lane] is not { IsCompleted: false })
+            {
+                // A flush with nothing to write completes before the assignment: hence IsCompleted, not only null.
+                _flushing[lane] = FlushAsync(lane);
             }
         }
-        finally
+
+        return waiters is null ? Task.CompletedTask : Task.WhenAll(waiters);
+    }
+
+    private async Task FlushAsync(int lane)
+    {
+        while (Core.HasBatch(lane))
         {
-            _flushing = null;
+            var done = _nextFlush[lane];
+            _nextFlush[lane] = NewFlush();
+            var batch = Core.TakeBatch(lane);
+            try
+            {
+                var started = timeProvider.GetTimestamp();
+                var results = batch.Writes.Count == 0
+                    ? []
+                    : await _orders.WriteAsync([.. batch.Writes.Select(w => OrderStore.WriteOf(Key, w.Record, w.Entry.Version))], CancellationToken.None);
+                if (batch.Writes.Count > 0)
+                {
+                    _writes = new WriteStatistics(_writes.Batches + 1, _writes.Orders + batch.Writes.Count, _writes.Milliseconds + timeProvider.GetElapsedTime(started).TotalMilliseconds);
+                }
+
+                foreach (var subagent in Core.Committed(batch, results))
+                {
+                    Core.LinkOf(subagent)?.Wake();
+                }
+
+                done.TrySetResult();
+            }
+            catch (StaleDispatcherException exception)
+            {
+                LogStale(Key, exception.Message);
+                done.TrySetException(exception);
+                DeactivateOnIdle();
+                return;
+            }
+            catch (Exception exception)
+            {
+                Core.Failed(batch);
+                done.TrySetException(exception);
+                return;
+            }
         }
     }
+
+    private static TaskCompletionSource NewFlush() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Settings writes run one after another (turns interleave at awaits in this reentrant grain).</summary>
     private Task WriteSettingsAsync() => _settingsWrite = WriteSettingsAfterAsync(_settingsWrite);

@@ -258,7 +258,7 @@ public sealed class DispatcherCoreTests
         var core = Leading(topology);
         var entry = core.Add(OrderMachine.Submit("o1", "work", new Dictionary<string, string>(), Utc).Order, _now);
         core.Dispatch(_now, Utc, topology, Timeout, full: false);
-        var batch = core.TakeBatch();
+        var batch = core.TakeBatch(DispatcherCore.LaneOf("o1"));
         var stored = new StoredRecord("o1", "workers", "Finished", "{}", 3, Utc);
 
         core.Committed(batch, [new RecordWriteResult(false, 0, stored)]);
@@ -271,7 +271,7 @@ public sealed class DispatcherCoreTests
             var again = core.Add(OrderMachine.Submit("o2", "work", new Dictionary<string, string>(), Utc).Order, _now);
             Commit(core);
             core.Apply(again, OrderMachine.Cancel(again.Record, Utc), _now);
-            core.Committed(core.TakeBatch(), [new RecordWriteResult(false, 0, stored)]);
+            core.Committed(core.TakeBatch(DispatcherCore.LaneOf("o2")), [new RecordWriteResult(false, 0, stored)]);
         });
     }
 
@@ -307,8 +307,11 @@ public sealed class DispatcherCoreTests
 
     private static void Commit(DispatcherCore core)
     {
-        var batch = core.TakeBatch();
-        core.Committed(batch, [.. batch.Writes.Select(w => new RecordWriteResult(true, w.Entry.Version + 1, null))]);
+        for (var lane = 0; lane < DispatcherCore.Lanes; lane++)
+        {
+            var batch = core.TakeBatch(lane);
+            core.Committed(batch, [.. batch.Writes.Select(w => new RecordWriteResult(true, w.Entry.Version + 1, null))]);
+        }
     }
 
     private static void Deliver(DispatcherCore core, TopologyDocument topology, string subagent) =>

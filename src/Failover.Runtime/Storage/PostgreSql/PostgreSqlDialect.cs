@@ -21,6 +21,8 @@ internal sealed class PostgreSqlDialect(PostgreSqlConnections connections) : Sql
     // A refused claim yields no row: the table then reads the owner in a new statement.
     public override string ClaimedRow(string ownerColumns, string lookupSql) => $"RETURNING {ownerColumns}";
 
+    public override bool BindsArrays => true;
+
     public override DbParameter Text(string name, string? value) => PostgreSqlCommands.TextParameter(name, value);
 
     public override DbParameter Value<T>(string name, T value) => new NpgsqlParameter<T>(name, value);

@@ -51,6 +51,9 @@ internal abstract class SqlDialect
     public Task<T> RunGuardedWriteAsync<T>(Func<SqlSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         GuardedWritesNeedTransaction ? RunInTransactionAsync(work, cancellationToken) : RunAsync(work, cancellationToken);
 
+    /// <summary>Whether arrays bind as parameters (<c>unnest(@Keys, ...)</c>), so a batch of rows can be one statement.</summary>
+    public virtual bool BindsArrays => false;
+
     /// <summary>False when one statement guards itself (its row locks); true when only a transaction can.</summary>
     protected abstract bool GuardedWritesNeedTransaction { get; }
 
