@@ -214,7 +214,8 @@ public sealed partial class JobDispatcherGrain(
         var topologyNow = Topology;
         return Task.FromResult(new DispatcherStatus(
             Key, Core.Epoch, Core.IsLeading(Now), Core.LeadNode, Core.PendingCount, Core.ProcessingCount,
-            Core.Subagents(topologyNow, Now, HeartbeatTimeout(topologyNow))) { Writes = _writes });
+            Core.Subagents(topologyNow, Now, HeartbeatTimeout(topologyNow)))
+        { Writes = _writes });
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
