@@ -34,13 +34,14 @@ internal sealed class DirectorHarness(ProcessCluster cluster, FaultDatabase data
     /// A fresh database, the three silo processes and the applied topology; disposing removes all of them. Waits until
     /// the agent cluster is Coupled with the primary acting, and returns that first view in <see cref="Coupled"/>.
     /// </summary>
-    public static async Task<DirectorHarness> StartCoupledAsync(string databaseKind, Xunit.Abstractions.ITestOutputHelper output, string topology)
+    public static async Task<DirectorHarness> StartCoupledAsync(
+        string databaseKind, Xunit.Abstractions.ITestOutputHelper output, string topology, params string[] extraSettings)
     {
         var database = await FaultDatabase.CreateAsync(databaseKind);
         ProcessCluster? cluster = null;
         try
         {
-            cluster = await ProcessCluster.StartAsync(database, output, ["node-a", "node-b", "node-c"], SiloSettings);
+            cluster = await ProcessCluster.StartAsync(database, output, ["node-a", "node-b", "node-c"], [.. SiloSettings, .. extraSettings]);
             var harness = new DirectorHarness(cluster, database) { _ownsCluster = true };
             await harness.ApplyAsync(topology);
             harness.Coupled = await harness.WaitForStateAsync("Coupled", "primary");

@@ -23,11 +23,15 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
                          { "id": "sub-b", "agent": "agent-1", "node": "node-b" },
                          { "id": "sub-c", "agent": "agent-1", "node": "node-c" } ],
           "subagentClusters": [ { "id": "spread", "agent": "agent-1", "subagents": { "sub-a": 1, "sub-c": 1 } },
+                                { "id": "on-a", "agent": "agent-1", "subagents": { "sub-a": 1 } },
+                                { "id": "only-c", "agent": "agent-1", "subagents": { "sub-c": 1 } },
                                 { "id": "on-b", "agent": "agent-1", "subagents": { "sub-b": 1 } } ],
           "jobs": [ { "id": "hello", "agent": "agent-1", "subagentCluster": "spread", "command": "/bin/sh", "args": ["-c", "echo hello $ORDER_ARG_who"] },
                     { "id": "sleep", "agent": "agent-1", "subagentCluster": "spread", "builtin": "sleep" },
                     { "id": "hold", "agent": "agent-1", "subagentCluster": "spread", "command": "/bin/sh", "args": ["-c", "echo $$ > \"$ORDER_ARG_pidfile\"; exec sleep 60"] },
                     { "id": "hold-b", "agent": "agent-1", "subagentCluster": "on-b", "command": "/bin/sh", "args": ["-c", "echo $$ > \"$ORDER_ARG_pidfile\"; exec sleep 60"] },
+                    { "id": "hold-a", "agent": "agent-1", "subagentCluster": "on-a", "command": "/bin/sh", "args": ["-c", "echo $$ > \"$ORDER_ARG_pidfile\"; exec sleep 60"] },
+                    { "id": "hold-c", "agent": "agent-1", "subagentCluster": "only-c", "command": "/bin/sh", "args": ["-c", "echo $$ > \"$ORDER_ARG_pidfile\"; exec sleep 60"] },
                     { "id": "slow", "agent": "agent-1", "subagentCluster": "spread", "command": "/bin/sleep", "args": ["60"], "timeout": "1s" } ] }
         """;
 
@@ -199,6 +203,45 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
         var taken = File.ReadAllLines(log);
         Assert.Equal(200, taken.Length);
         Assert.Equal(200, taken.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public async Task A_switch_over_is_refused_while_a_job_runs_on_the_active_directors_subagent()
+    {
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.Sqlite, output, Topology);
+        var orders = new OrderClient(agents);
+        Assert.True((await orders.SubmitAsync("on-a", "hold-a", ("pidfile", Path.Combine(_scratch, "a.pid")))).Accepted);
+        await orders.WaitForAsync("on-a", o => o.State == OrderState.Processing);
+        var witness = (await agents.ClientAsync()).GetGrain<Agents.DirectorClusters.IDirectorClusterGrain>(DirectorHarness.Agent);
+
+        var refused = await witness.SwitchOver();
+        Assert.False(refused.Accepted);
+        Assert.Contains("1 job(s) run on the active director's own subagent", refused.Message, StringComparison.Ordinal);
+
+        Assert.True((await (await orders.DispatcherAsync("on-a")).Cancel("on-a")).Accepted);
+        await orders.WaitForAsync("on-a", o => o.State == OrderState.Cancelled);
+        var accepted = await witness.SwitchOver();
+        Assert.True(accepted.Accepted, accepted.Message);
+    }
+
+    [Fact]
+    public async Task With_self_fencing_a_subagent_kills_its_jobs_once_no_director_leads()
+    {
+        await using var agents = await DirectorHarness.StartCoupledAsync(
+            FaultDatabase.PostgreSql, output, Topology, "Agents:SubagentSelfFencing=00:00:01");
+        var orders = new OrderClient(agents);
+        var pidFile = Path.Combine(_scratch, "c.pid");
+        Assert.True((await orders.SubmitAsync("on-c", "hold-c", ("pidfile", pidFile))).Accepted);
+        await orders.WaitForAsync("on-c", o => o.State == OrderState.Processing);
+        var pid = await ReadPidAsync(agents, pidFile);
+
+        // Both directors gone: nobody leads agent-1 any more.
+        agents.Cluster["node-a"].Kill();
+        agents.Cluster["node-b"].Kill();
+
+        await agents.Cluster.WaitUntilAsync(() => Task.FromResult(!ProcessAlive(pid)), "node-c's subagent killed its job (self-fencing)");
+        Assert.Contains("self-fencing", agents.Cluster["node-c"].Log, StringComparison.Ordinal);
+        Assert.False(agents.Cluster["node-c"].HasExited);
     }
 
     private static bool ProcessAlive(int pid)
