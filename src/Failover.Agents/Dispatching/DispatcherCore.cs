@@ -19,6 +19,10 @@ internal sealed class DispatcherCore
     private readonly Dictionary<string, LinkedListNode<string>> _pendingNodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SubagentLink> _links = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _runningByJob = new(StringComparer.Ordinal);
+
+    // Processing orders by subagent: polls, losses and checks look at these, not at every open order (a long
+    // Pending queue would make each poll cost as much as the queue).
+    private readonly Dictionary<string, HashSet<string>> _processing = new(StringComparer.Ordinal);
     private readonly HashSet<string>[] _dirty = [.. Enumerable.Range(0, Lanes).Select(_ => new HashSet<string>(StringComparer.Ordinal))];
     private readonly List<(string Subagent, Outgoing Command)>[] _afterCommit = [.. Enumerable.Range(0, Lanes).Select(_ => new List<(string, Outgoing)>())];
     private readonly HashSet<string> _disabled;
@@ -75,7 +79,7 @@ internal sealed class DispatcherCore
 
     public int PendingCount => _pending.Count;
 
-    public int ProcessingCount => _orders.Values.Count(o => o.Record.State == OrderState.Processing);
+    public int ProcessingCount => _processing.Values.Sum(p => p.Count);
 
     public DispatcherSettings Settings => new() { Epoch = Epoch, LeadNode = LeadNode, Disabled = [.. _disabled], Cursors = Cursors };
 
@@ -214,7 +218,7 @@ internal sealed class DispatcherCore
             }
         }
 
-        foreach (var entry in _orders.Values.Where(o => o.Record.State == OrderState.Processing && o.Record.Subagent == poll.Subagent).ToList())
+        foreach (var entry in ProcessingOn(poll.Subagent))
         {
             var run = new RunRef(entry.Record.Id, entry.Record.Attempt);
             if (known.Contains(run) || entry.DeliveredTo is null)
@@ -316,7 +320,7 @@ internal sealed class DispatcherCore
             }
         }
 
-        foreach (var entry in _orders.Values.Where(o => o.Record.State == OrderState.Processing).ToList())
+        foreach (var entry in _processing.Keys.SelectMany(ProcessingOn).ToList())
         {
             if (topology.FindJob(entry.Record.Job)?.Timeout is { } timeout && now - entry.ProcessingSince > timeout + heartbeatTimeout)
             {
@@ -473,7 +477,7 @@ internal sealed class DispatcherCore
     public IEnumerable<OpenOrder> Open => _orders.Values;
 
     public int RunningOnNode(string node, TopologyDocument topology) =>
-        _orders.Values.Count(o => o.Record.State == OrderState.Processing && topology.FindSubagent(o.Record.Subagent!)?.Node == node);
+        _processing.Where(p => topology.FindSubagent(p.Key)?.Node == node).Sum(p => p.Value.Count);
 
     public IReadOnlyList<SubagentStatus> Subagents(TopologyDocument topology, TimeSpan now, TimeSpan heartbeatTimeout)
     {
@@ -512,7 +516,7 @@ internal sealed class DispatcherCore
 
     private void LoseRunsOn(string subagent, string why, DateTime utc, TimeSpan now, TopologyDocument topology)
     {
-        foreach (var entry in _orders.Values.Where(o => o.Record.State == OrderState.Processing && o.Record.Subagent == subagent).ToList())
+        foreach (var entry in ProcessingOn(subagent))
         {
             Lose(entry, subagent, why, utc, now, topology);
         }
@@ -538,6 +542,10 @@ internal sealed class DispatcherCore
         Apply(entry, step, now);
     }
 
+    /// <summary>A copy: callers change the orders they get.</summary>
+    private List<OpenOrder> ProcessingOn(string subagent) =>
+        _processing.TryGetValue(subagent, out var ids) ? [.. ids.Select(id => _orders[id])] : [];
+
     private SubagentLink Link(string subagent, TimeSpan? now)
     {
         if (!_links.TryGetValue(subagent, out var link))
@@ -560,6 +568,7 @@ internal sealed class DispatcherCore
         }
         else if (order.State == OrderState.Processing)
         {
+            (_processing.TryGetValue(order.Subagent!, out var ids) ? ids : _processing[order.Subagent!] = new(StringComparer.Ordinal)).Add(order.Id);
             Link(order.Subagent!, null).Processing++;
             _runningByJob[order.Job] = _runningByJob.GetValueOrDefault(order.Job) + 1;
         }
@@ -573,6 +582,7 @@ internal sealed class DispatcherCore
         }
         else if (order.State == OrderState.Processing)
         {
+            _processing[order.Subagent!].Remove(order.Id);
             Link(order.Subagent!, null).Processing--;
             _runningByJob[order.Job] = _runningByJob.GetValueOrDefault(order.Job) - 1;
         }
