@@ -39,7 +39,7 @@ internal sealed class DispatcherCore
         _disabled = new HashSet<string>(settings.Disabled, StringComparer.Ordinal);
         foreach (var (order, version) in open.OrderBy(o => o.Order.Created).ThenBy(o => o.Order.Id, StringComparer.Ordinal))
         {
-            var entry = new OpenOrder(order, version) { ProcessingSince = now };
+            var entry = new OpenOrder(order, version) { ProcessingSince = now, PendingSince = now };
             entry.Stored.TrySetResult(true);
             if (order.State == OrderState.Processing)
             {
@@ -87,12 +87,15 @@ internal sealed class DispatcherCore
 
     public bool IsLeading(TimeSpan now) => now < _leadUntil;
 
+    /// <summary>Counts applied steps that changed an order or asked for a command: whether an input left anything to write.</summary>
+    public long Changes { get; private set; }
+
     public OpenOrder? Find(string orderId) => _orders.GetValueOrDefault(orderId);
 
     /// <summary>A new order (Pending, from <see cref="OrderSubmissions"/>): held and written with the next batch.</summary>
     public OpenOrder Add(OrderRecord order, TimeSpan now)
     {
-        var entry = new OpenOrder(order, 0) { ProcessingSince = now };
+        var entry = new OpenOrder(order, 0) { ProcessingSince = now, PendingSince = now };
         Track(entry, null);
         _orders[order.Id] = entry;
         _dirty[LaneOf(order.Id)].Add(order.Id);
@@ -111,6 +114,11 @@ internal sealed class DispatcherCore
     /// <summary>Applies a step of <see cref="OrderMachine"/> to a held order.</summary>
     public OrderStep Apply(OpenOrder entry, OrderStep step, TimeSpan now)
     {
+        if (step.Changed || step.Commands.Count > 0)
+        {
+            Changes++;
+        }
+
         if (step.Changed)
         {
             var before = entry.Record;
@@ -125,6 +133,11 @@ internal sealed class DispatcherCore
             {
                 entry.ProcessingSince = now;
                 entry.DeliveredTo = null;
+            }
+
+            if (step.Order.State == OrderState.Pending && before.State != OrderState.Pending)
+            {
+                entry.PendingSince = now;
             }
 
             if (moved)
@@ -365,12 +378,12 @@ internal sealed class DispatcherCore
             }
             else if (!leading || exhausted is not null)
             {
-                if (!full && entry.Record.Waiting is not null)
+                if (!full)
                 {
                     break;
                 }
 
-                Apply(entry, OrderMachine.Wait(entry.Record, exhausted ?? $"no active director leads agent {agent ?? "?"}", utc), now);
+                ShowWait(entry, exhausted ?? $"no active director leads agent {agent ?? "?"}", now, utc, full);
             }
             else
             {
@@ -387,7 +400,7 @@ internal sealed class DispatcherCore
                 }
                 else
                 {
-                    Apply(entry, OrderMachine.Wait(entry.Record, selection.Reason!, utc), now);
+                    ShowWait(entry, selection.Reason!, now, utc, full);
                     if (!load.AtLimit)
                     {
                         // No subagent takes anything now: the orders behind wait for the same reason.
@@ -397,6 +410,20 @@ internal sealed class DispatcherCore
             }
 
             node = next;
+        }
+    }
+
+    /// <summary>
+    /// How long an order must have waited before its reason is recorded: a wait of a moment (a burst queued behind
+    /// busy subagents) is not worth a write, a real one shows within this plus one periodic pass.
+    /// </summary>
+    public static readonly TimeSpan WaitShownAfter = TimeSpan.FromMilliseconds(500);
+
+    private void ShowWait(OpenOrder entry, string reason, TimeSpan now, DateTime utc, bool full)
+    {
+        if (full && now - entry.PendingSince >= WaitShownAfter)
+        {
+            Apply(entry, OrderMachine.Wait(entry.Record, reason, utc), now);
         }
     }
 

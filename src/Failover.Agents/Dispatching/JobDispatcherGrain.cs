@@ -130,9 +130,18 @@ public sealed partial class JobDispatcherGrain(
     {
         ArgumentNullException.ThrowIfNull(poll);
         var topologyNow = Topology;
+        var changes = Core.Changes;
         Core.Heard(poll, Now, Utc, topologyNow);
+        if (Core.Changes != changes)
+        {
+            // Re-attached or ended runs: durable before the answer that carries their epoch or kills.
+            await PersistAsync();
+        }
+
+        // What a newly heard subagent can start goes out through its outbox once written; this poll does not wait
+        // for that write (under load it would wait for a batch or two, and the subagent's free slots with it).
         Core.Dispatch(Now, Utc, topologyNow, HeartbeatTimeout(topologyNow), full: false);
-        await PersistAsync();
+        _ = ObserveAsync(PersistAsync());
         var link = Core.LinkOf(poll.Subagent)!;
         if (poll.Wait && !Core.HasCommands(poll.Subagent))
         {
@@ -251,6 +260,23 @@ public sealed partial class JobDispatcherGrain(
         return decision.Outcome == SubmitOutcome.Refused
             ? new SubmitResult(false, false, null, decision.Refusal)
             : new SubmitResult(true, true, existing, null);
+    }
+
+    /// <summary>A write nobody waits for: its failure is logged (the orders stay dirty and go with the next batch).</summary>
+    private async Task ObserveAsync(Task write)
+    {
+        try
+        {
+            await write;
+        }
+        catch (Exception exception) when (exception is not StaleDispatcherException)
+        {
+            LogWriteFailed(Key, exception.Message);
+        }
+        catch (StaleDispatcherException)
+        {
+            // Logged where it was found; the activation deactivates.
+        }
     }
 
     /// <summary>Writes everything changed so far; callers await the batches that hold their changes.</summary>

@@ -19,6 +19,9 @@ internal sealed class OpenOrder(OrderRecord record, long version)
 
     public TimeSpan ProcessingSince { get; set; }
 
+    /// <summary>Since when it waits for a subagent (submitted, or back to Pending).</summary>
+    public TimeSpan PendingSince { get; set; }
+
     /// <summary>Completes once the order's first write is committed (or refused): duplicate submissions wait for it.</summary>
     public TaskCompletionSource<bool> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -37,8 +37,11 @@ public sealed class DispatcherCoreTests
         var core = NewCore();
         PollAll(core, topology);
         var order = Submit(core, topology, "o1");
-
         Assert.Equal(OrderState.Pending, order.Record.State);
+        Assert.Null(order.Record.Waiting);
+
+        _now += DispatcherCore.WaitShownAfter;
+        core.Dispatch(_now, Utc, topology, Timeout, full: true);
         Assert.Equal("no active director leads agent agent-1", order.Record.Waiting);
 
         Lead(core, topology, epoch: 1, "node-a");
@@ -210,6 +213,8 @@ public sealed class DispatcherCoreTests
         var first = Submit(core, topology, "o1");
         var second = Submit(core, topology, "o2");
         Assert.Equal(OrderState.Pending, second.Record.State);
+        _now += DispatcherCore.WaitShownAfter;
+        core.Dispatch(_now, Utc, topology, Timeout, full: true);
         Assert.Contains("at its limit 1", second.Record.Waiting, StringComparison.Ordinal);
 
         core.Reported("sub-a", new RunReport("o1", 1, 1, RunEnd.Exited, 0, null, 12, "hi\n"), _now, Utc, topology);
