@@ -2,7 +2,6 @@ using Failover.Agents.Hosting;
 using Failover.Agents.Topology;
 using Failover.Runtime.Grains;
 using Failover.Runtime.Hosting;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Failover.Agents.DirectorClusters;
@@ -20,95 +19,48 @@ internal sealed partial class DirectorInstanceService(
     DirectorRoles roles,
     ShutdownIntent shutdown,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : IHostedLifecycleService, IDisposable
+    ILoggerFactory loggerFactory) : TopologyFollower(topology)
 {
     private readonly Dictionary<string, DirectorInstanceRunner> _runners = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ILogger _logger = loggerFactory.CreateLogger<DirectorInstanceService>();
-    private bool _stopping;
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>After the silo's own StartedAsync (registration order): the silo is Active and can call its witness.</summary>
-    public async Task StartedAsync(CancellationToken cancellationToken)
+    /// <summary>Each instance stops acting, then tells its witness: a normal stop, or one with fail-over.</summary>
+    protected override async Task StopAllAsync()
     {
-        topology.Changed += OnTopologyChanged;
-        await ReconcileAsync(topology.Current);
+        await Task.WhenAll(_runners.Values.Select(r => StopRunnerAsync(r, tellWitness: true)));
+        _runners.Clear();
     }
 
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>
-    /// Runs before the silo's own stopping (hosts stop lifecycle services in reverse order of registration), while
-    /// the transport still carries the last message to the witness.
-    /// </summary>
-    public async Task StoppingAsync(CancellationToken cancellationToken)
+    protected override async Task ReconcileAsync(TopologyDocument document)
     {
-        topology.Changed -= OnTopologyChanged;
-        await _gate.WaitAsync(cancellationToken);
-        try
+        var wanted = document.AgentClustersDirectedBy(silo.NodeName).ToDictionary(d => d.Cluster.Id, StringComparer.Ordinal);
+        foreach (var (id, runner) in _runners.ToList())
         {
-            _stopping = true;
-            await Task.WhenAll(_runners.Values.Select(r => StopRunnerAsync(r, tellWitness: true)));
-            _runners.Clear();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public void Dispose() => _gate.Dispose();
-
-    private void OnTopologyChanged(TopologyDocument document) => _ = ReconcileAsync(document);
-
-    private async Task ReconcileAsync(TopologyDocument document)
-    {
-        await _gate.WaitAsync();
-        try
-        {
-            if (_stopping)
+            if (!wanted.TryGetValue(id, out var role) || role.Instance != runner.Instance)
             {
-                return;
+                // Left the topology, or this node changed sides: this instance is no longer a director here.
+                await StopRunnerAsync(runner, tellWitness: false);
+                _runners.Remove(id);
             }
-
-            var wanted = document.AgentClustersDirectedBy(silo.NodeName).ToDictionary(d => d.Cluster.Id, StringComparer.Ordinal);
-            foreach (var (id, runner) in _runners.ToList())
+            else
             {
-                if (!wanted.TryGetValue(id, out var role) || role.Instance != runner.Instance)
-                {
-                    // Left the topology, or this node changed sides: this instance is no longer a director here.
-                    await StopRunnerAsync(runner, tellWitness: false);
-                    _runners.Remove(id);
-                }
-                else
-                {
-                    runner.Spec = role.Cluster;
-                }
-            }
-
-            foreach (var (id, role) in wanted)
-            {
-                if (_runners.ContainsKey(id))
-                {
-                    continue;
-                }
-
-                var runner = new DirectorInstanceRunner(role.Cluster, role.Instance, grains, silo, health, timeProvider, _logger);
-                _runners[id] = runner;
-                roles.Hold(id, role.Instance, runner.Lease);
-                runner.Start();
-                var name = role.Instance.ToName();
-                LogDirectorStarted(id, name, silo.NodeName);
+                runner.Spec = role.Cluster;
             }
         }
-        finally
+
+        foreach (var (id, role) in wanted)
         {
-            _gate.Release();
+            if (_runners.ContainsKey(id))
+            {
+                continue;
+            }
+
+            var runner = new DirectorInstanceRunner(role.Cluster, role.Instance, grains, silo, health, timeProvider, _logger);
+            _runners[id] = runner;
+            roles.Hold(id, role.Instance, runner.Lease);
+            runner.Start();
+            var name = role.Instance.ToName();
+            LogDirectorStarted(id, name, silo.NodeName);
         }
     }
 

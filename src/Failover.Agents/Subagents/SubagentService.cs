@@ -3,7 +3,6 @@ using Failover.Agents.Hosting;
 using Failover.Agents.Topology;
 using Failover.Runtime.Grains;
 using Failover.Runtime.Hosting;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,89 +20,46 @@ internal sealed partial class SubagentService(
     JobProcessRunner jobs,
     IOptions<AgentOptions> options,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : IHostedLifecycleService, IDisposable
+    ILoggerFactory loggerFactory) : TopologyFollower(topology)
 {
     private readonly Dictionary<string, SubagentRunner> _runners = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ILogger _logger = loggerFactory.CreateLogger<SubagentService>();
-    private bool _stopping;
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public async Task StartedAsync(CancellationToken cancellationToken)
+    protected override async Task StopAllAsync()
     {
-        topology.Changed += OnTopologyChanged;
-        await ReconcileAsync(topology.Current);
+        await Task.WhenAll(_runners.Values.Select(r => r.DisposeAsync().AsTask()));
+        _runners.Clear();
     }
 
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public async Task StoppingAsync(CancellationToken cancellationToken)
+    protected override async Task ReconcileAsync(TopologyDocument document)
     {
-        topology.Changed -= OnTopologyChanged;
-        await _gate.WaitAsync(cancellationToken);
-        try
+        var wanted = document.SubagentsOn(silo.NodeName).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        foreach (var (id, runner) in _runners.ToList())
         {
-            _stopping = true;
-            await Task.WhenAll(_runners.Values.Select(r => r.DisposeAsync().AsTask()));
-            _runners.Clear();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public void Dispose() => _gate.Dispose();
-
-    private void OnTopologyChanged(TopologyDocument document) => _ = ReconcileAsync(document);
-
-    private async Task ReconcileAsync(TopologyDocument document)
-    {
-        await _gate.WaitAsync();
-        try
-        {
-            if (_stopping)
+            if (!wanted.TryGetValue(id, out var spec) || spec.Agent != runner.Spec.Agent)
             {
-                return;
+                _runners.Remove(id);
+                await runner.DisposeAsync();
+                LogSubagentLeft(id, silo.NodeName);
             }
-
-            var wanted = document.SubagentsOn(silo.NodeName).ToDictionary(s => s.Id, StringComparer.Ordinal);
-            foreach (var (id, runner) in _runners.ToList())
+            else
             {
-                if (!wanted.TryGetValue(id, out var spec) || spec.Agent != runner.Spec.Agent)
-                {
-                    _runners.Remove(id);
-                    await runner.DisposeAsync();
-                    LogSubagentLeft(id, silo.NodeName);
-                }
-                else
-                {
-                    runner.Spec = spec;
-                    runner.Agent = document.FindAgentCluster(spec.Agent);
-                }
-            }
-
-            foreach (var (id, spec) in wanted)
-            {
-                if (!_runners.TryGetValue(id, out var runner))
-                {
-                    runner = new SubagentRunner(
-                        spec, document.FindAgentCluster(spec.Agent), grains, jobs, silo.Address.ToString(), options.Value.SubagentSelfFencing, timeProvider, _logger);
-                    _runners[id] = runner;
-                    LogSubagentStarted(id, spec.Agent, silo.NodeName);
-                }
-
-                runner.Follow(DispatcherKeys.OfSubagent(document, spec));
+                runner.Spec = spec;
+                runner.Agent = document.FindAgentCluster(spec.Agent);
             }
         }
-        finally
+
+        foreach (var (id, spec) in wanted)
         {
-            _gate.Release();
+            if (!_runners.TryGetValue(id, out var runner))
+            {
+                runner = new SubagentRunner(
+                    spec, document.FindAgentCluster(spec.Agent), grains, jobs, silo.Address.ToString(), options.Value.SubagentSelfFencing, timeProvider, _logger);
+                _runners[id] = runner;
+                LogSubagentStarted(id, spec.Agent, silo.NodeName);
+            }
+
+            runner.Follow(DispatcherKeys.OfSubagent(document, spec));
         }
     }
 
