@@ -26,9 +26,9 @@ internal sealed class OrderBenchmarks(BenchmarkSettings settings, BenchmarkDatab
 
     private const string TopologyJson = """
         {"agentClusters":[{"id":"agent-1","directors":{"primary":"node-a","secondary":"node-b"}}],
-         "subagents":[{"id":"sub-a","agent":"agent-1","node":"node-a","processLimit":64},
-                      {"id":"sub-b","agent":"agent-1","node":"node-b","processLimit":64},
-                      {"id":"sub-c","agent":"agent-1","node":"node-c","processLimit":64}],
+         "subagents":[{"id":"sub-a","agent":"agent-1","node":"node-a","processLimit":256},
+                      {"id":"sub-b","agent":"agent-1","node":"node-b","processLimit":256},
+                      {"id":"sub-c","agent":"agent-1","node":"node-c","processLimit":256}],
          "subagentClusters":[{"id":"workers","agent":"agent-1","subagents":{"sub-a":1,"sub-b":1,"sub-c":1}}],
          "jobs":[{"id":"noop","agent":"agent-1","subagentCluster":"workers","builtin":"noop"},
                  {"id":"true","agent":"agent-1","subagentCluster":"workers","command":"/bin/true"}]}

@@ -417,7 +417,7 @@ internal sealed class DispatcherCore
     /// How long an order must have waited before its reason is recorded: a wait of a moment (a burst queued behind
     /// busy subagents) is not worth a write, a real one shows within this plus one periodic pass.
     /// </summary>
-    public static readonly TimeSpan WaitShownAfter = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan WaitShownAfter = TimeSpan.FromSeconds(2);
 
     private void ShowWait(OpenOrder entry, string reason, TimeSpan now, DateTime utc, bool full)
     {

@@ -41,6 +41,7 @@ public sealed class DispatcherCoreTests
         Assert.Null(order.Record.Waiting);
 
         _now += DispatcherCore.WaitShownAfter;
+        PollAll(core, topology);
         core.Dispatch(_now, Utc, topology, Timeout, full: true);
         Assert.Equal("no active director leads agent agent-1", order.Record.Waiting);
 
@@ -214,6 +215,8 @@ public sealed class DispatcherCoreTests
         var second = Submit(core, topology, "o2");
         Assert.Equal(OrderState.Pending, second.Record.State);
         _now += DispatcherCore.WaitShownAfter;
+        PollAll(core, topology);
+        Lead(core, topology, epoch: 1, "node-a");
         core.Dispatch(_now, Utc, topology, Timeout, full: true);
         Assert.Contains("at its limit 1", second.Record.Waiting, StringComparison.Ordinal);
 
