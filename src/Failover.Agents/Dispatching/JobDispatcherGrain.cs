@@ -97,8 +97,7 @@ public sealed partial class JobDispatcherGrain(
         {
             var step = Core.Apply(held, OrderMachine.Cancel(held.Record, Utc), Now);
             await PersistAsync();
-            return new CommandOutcome(step.Result is OrderStepResult.Applied or OrderStepResult.Unchanged && held.Record.State != OrderState.Failed
-                && held.Record.State != OrderState.Finished, step.Detail ?? "");
+            return new CommandOutcome(step.Result != OrderStepResult.Refused, step.Detail ?? "");
         }
 
         return await _orders.ReadAsync(orderId, CancellationToken.None) switch

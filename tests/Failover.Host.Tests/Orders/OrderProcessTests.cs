@@ -80,6 +80,12 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, listed.ExitCode);
         Assert.Contains("\"id\": \"second\"", listed.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("\"id\": \"third\"", listed.Output, StringComparison.Ordinal);
+        var cancelEnded = await Programs.RunClientAsync(["cancel", "first", .. cluster]);
+        Assert.Equal(1, cancelEnded.ExitCode);
+        Assert.StartsWith("error: refused: order first is already Finished", cancelEnded.Error, StringComparison.Ordinal);
+        var cancelMissing = await Programs.RunClientAsync(["cancel", "nosuch", .. cluster]);
+        Assert.Equal(1, cancelMissing.ExitCode);
+        Assert.StartsWith("error: there is no order 'nosuch'", cancelMissing.Error, StringComparison.Ordinal);
         var subagents = await Programs.RunClientAsync(["subagents", "--json", .. cluster]);
         Assert.Equal(0, subagents.ExitCode);
         Assert.Contains("\"id\": \"sub-c\"", subagents.Output, StringComparison.Ordinal);
