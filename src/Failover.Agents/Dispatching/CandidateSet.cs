@@ -17,21 +17,8 @@ public sealed record CandidateSet(string Key, string Description, IReadOnlyList<
 
     /// <summary>Every subagent of <paramref name="agentId"/>, all with priority 0: round-robin over all of them.</summary>
     public static CandidateSet ForAgent(string agentId, IEnumerable<SubagentSpec> subagents) =>
-        new($"agent:{agentId}", $"agent {agentId}", [.. subagents.Where(s => s.Agent == agentId).Select(s => new SubagentCandidate(s.Id, 0))]);
+        new(DispatcherKeys.AgentWide(agentId), $"agent {agentId}", [.. subagents.Where(s => s.Agent == agentId).Select(s => new SubagentCandidate(s.Id, 0))]);
 
     /// <summary>The job's subagent cluster, or every subagent of its agent when it names none.</summary>
-    public static CandidateSet ForJob(JobSpec job, TopologyDocument topology)
-    {
-        ArgumentNullException.ThrowIfNull(job);
-        ArgumentNullException.ThrowIfNull(topology);
-        if (job.SubagentCluster is null)
-        {
-            return ForAgent(job.Agent, topology.Subagents);
-        }
-
-        // Applied topologies have passed the reference checks; an absent cluster only shows as "has no subagents".
-        return topology.FindSubagentCluster(job.SubagentCluster) is { } cluster
-            ? ForCluster(cluster)
-            : new(job.SubagentCluster, $"cluster {job.SubagentCluster}", []);
-    }
+    public static CandidateSet ForJob(JobSpec job, TopologyDocument topology) => DispatcherKeys.SetOf(topology, DispatcherKeys.ForJob(job));
 }

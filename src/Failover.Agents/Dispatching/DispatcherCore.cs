@@ -27,6 +27,8 @@ internal sealed class DispatcherCore
     private readonly List<(string Subagent, Outgoing Command)>[] _afterCommit = [.. Enumerable.Range(0, Lanes).Select(_ => new List<(string, Outgoing)>())];
     private readonly HashSet<string> _disabled;
     private TimeSpan _leadUntil = TimeSpan.MinValue;
+    private TopologyDocument? _setTopology;
+    private (string? Agent, CandidateSet Set) _set;
 
     public DispatcherCore(string key, DispatcherSettings settings, IEnumerable<(OrderRecord Order, long Version)> open, TimeSpan now)
     {
@@ -61,8 +63,6 @@ internal sealed class DispatcherCore
     public string? LeadNode { get; private set; }
 
     public RoundRobinCursors Cursors { get; private set; }
-
-    public IReadOnlySet<string> Disabled => _disabled;
 
     /// <summary>The settings changed since <see cref="SettingsWritten"/> (epoch, lead node, disabled set, cursors).</summary>
     public bool SettingsDirty { get; private set; }
@@ -362,9 +362,8 @@ internal sealed class DispatcherCore
             return;
         }
 
-        var agent = DispatcherKeys.AgentOf(topology, Key);
+        var (agent, set) = SetOf(topology);
         var leading = IsLeading(now);
-        var set = DispatcherKeys.SetOf(topology, Key);
         Dictionary<string, SubagentAvailability>? availability = null;
         string? exhausted = null;
         var node = _pending.First;
@@ -508,7 +507,7 @@ internal sealed class DispatcherCore
 
     public IReadOnlyList<SubagentStatus> Subagents(TopologyDocument topology, TimeSpan now, TimeSpan heartbeatTimeout)
     {
-        var set = DispatcherKeys.SetOf(topology, Key);
+        var set = SetOf(topology).Set;
         var availability = Availability(set, topology, now, heartbeatTimeout);
         return [.. set.Candidates.Select(c => c.Id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(id =>
         {
@@ -522,6 +521,18 @@ internal sealed class DispatcherCore
     }
 
     // ---- inside ----
+
+    /// <summary>This dispatcher's agent and candidates, worked out once per topology version (every dispatch needs them).</summary>
+    private (string? Agent, CandidateSet Set) SetOf(TopologyDocument topology)
+    {
+        if (!ReferenceEquals(_setTopology, topology))
+        {
+            _set = (DispatcherKeys.AgentOf(topology, Key), DispatcherKeys.SetOf(topology, Key));
+            _setTopology = topology;
+        }
+
+        return _set;
+    }
 
     private Dictionary<string, SubagentAvailability> Availability(CandidateSet set, TopologyDocument topology, TimeSpan now, TimeSpan heartbeatTimeout)
     {

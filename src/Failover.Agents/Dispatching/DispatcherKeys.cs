@@ -11,7 +11,10 @@ public static class DispatcherKeys
         return job.SubagentCluster ?? AgentWide(job.Agent);
     }
 
-    public static string AgentWide(string agentId) => $"agent:{agentId}";
+    /// <summary>Topology ids cannot contain <c>:</c>, so an agent-wide key never clashes with a subagent cluster's id.</summary>
+    private const string AgentPrefix = "agent:";
+
+    public static string AgentWide(string agentId) => AgentPrefix + agentId;
 
     /// <summary>The dispatchers that dispatch the jobs of <paramref name="agentId"/>.</summary>
     public static IReadOnlyList<string> OfAgent(TopologyDocument topology, string agentId)
@@ -30,14 +33,17 @@ public static class DispatcherKeys
         return [.. OfAgent(topology, subagent.Agent).Where(key => CandidatesOf(topology, key).Any(c => c.Id == subagent.Id))];
     }
 
-    /// <summary>The candidate set a dispatcher chooses from.</summary>
+    /// <summary>
+    /// The candidate set a dispatcher chooses from. Applied topologies have passed the reference checks; a cluster
+    /// that is gone only shows as "has no subagents".
+    /// </summary>
     public static CandidateSet SetOf(TopologyDocument topology, string key)
     {
         ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(key);
-        if (key.StartsWith("agent:", StringComparison.Ordinal))
+        if (key.StartsWith(AgentPrefix, StringComparison.Ordinal))
         {
-            return CandidateSet.ForAgent(key["agent:".Length..], topology.Subagents);
+            return CandidateSet.ForAgent(key[AgentPrefix.Length..], topology.Subagents);
         }
 
         return topology.FindSubagentCluster(key) is { } cluster ? CandidateSet.ForCluster(cluster) : new(key, $"cluster {key}", []);
@@ -48,7 +54,7 @@ public static class DispatcherKeys
     {
         ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(key);
-        return key.StartsWith("agent:", StringComparison.Ordinal) ? key["agent:".Length..] : topology.FindSubagentCluster(key)?.Agent;
+        return key.StartsWith(AgentPrefix, StringComparison.Ordinal) ? key[AgentPrefix.Length..] : topology.FindSubagentCluster(key)?.Agent;
     }
 
     private static IReadOnlyList<SubagentCandidate> CandidatesOf(TopologyDocument topology, string key) => SetOf(topology, key).Candidates;

@@ -252,7 +252,10 @@ internal sealed partial class SubagentRunner : IAsyncDisposable
                 {
                     foreach (var run in acknowledged)
                     {
-                        _runs.Remove((key, run));
+                        if (_runs.Remove((key, run), out var done))
+                        {
+                            done.Cancel.Dispose();
+                        }
                     }
                 }
             }
@@ -375,7 +378,14 @@ internal sealed partial class SubagentRunner : IAsyncDisposable
                 _ended.TrySetResult();
             }
 
-            Cancel.Cancel();
+            try
+            {
+                Cancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Its end was acknowledged meanwhile (self-fencing picks its victims outside the gate): nothing runs.
+            }
         }
 
         public void End(RunReport report)

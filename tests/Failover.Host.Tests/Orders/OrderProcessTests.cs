@@ -64,6 +64,12 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
         var repeated = await Programs.RunClientAsync(["submit", "hello", "--id", "first", "--arg", "who=world", "--json", .. cluster]);
         Assert.Equal(0, repeated.ExitCode);
         Assert.Contains("\"state\": \"Finished\"", repeated.Output, StringComparison.Ordinal);
+        var clash = await Programs.RunClientAsync(["submit", "sleep", "--id", "first", .. cluster]);
+        Assert.Equal(1, clash.ExitCode);
+        Assert.StartsWith("error: refused: order first already exists for job hello", clash.Error, StringComparison.Ordinal);
+        var unknownSubagent = await Programs.RunClientAsync(["enable", "sub-z", .. cluster]);
+        Assert.Equal(2, unknownSubagent.ExitCode);
+        Assert.StartsWith("error: enable: there is no subagent 'sub-z' in the topology", unknownSubagent.Error, StringComparison.Ordinal);
         var unknown = await Programs.RunClientAsync(["submit", "nosuch", .. cluster]);
         Assert.Equal(2, unknown.ExitCode);
         Assert.StartsWith("error: submit: there is no job 'nosuch' in the topology", unknown.Error, StringComparison.Ordinal);
