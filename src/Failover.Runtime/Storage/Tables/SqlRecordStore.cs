@@ -255,15 +255,19 @@ internal sealed class SqlRecordStore(SqlDialect dialect, string serviceId) : IRe
         return value;
     }
 
-    // Where arrays bind (PostgreSQL), all inserts of a batch are one statement: per-row statements cost more than the
-    // rows themselves. Updates stay one statement each: joined to an array, a young table's missing statistics make
-    // the planner scan the whole kind instead of looking each key up.
+    // Where arrays bind (PostgreSQL), a batch's inserts are one statement and its updates another (the function of
+    // schema 009, which looks each key up by itself): per-row statements cost more than the rows themselves.
     private readonly string insertRowsSql = $"""
         INSERT INTO FailoverRecords (ServiceId, Kind, RecordKey, Partition, Status, Payload, Version, Updated)
         SELECT @ServiceId, @Kind, v.k, v.p, v.s, v.d, 1, {dialect.Now}
         FROM unnest(@Keys::text[], @Partitions::text[], @Statuses::text[], @Payloads::text[]) AS v(k, p, s, d)
         ON CONFLICT (ServiceId, Kind, RecordKey) DO NOTHING
         RETURNING RecordKey, Version, Updated
+        """;
+
+    private const string UpdateRowsSql = """
+        SELECT WriteIndex, NewVersion, NewUpdated
+        FROM FailoverUpdateRecords(@ServiceId, @Kind, @Keys, @Partitions, @Statuses, @Payloads, @ExpectedVersions)
         """;
 
     /// <summary>Writes <c>writes[start..end)</c>, whose keys are distinct, and reads the records of those refused.</summary>
@@ -321,7 +325,7 @@ internal sealed class SqlRecordStore(SqlDialect dialect, string serviceId) : IRe
         await ReadRefusedAsync(session, kind, writes, refused, results, cancellationToken);
     }
 
-    /// <summary>The array form: one statement for all inserts, then one per update, in one round trip.</summary>
+    /// <summary>The array form: one statement for all inserts and one for all updates, in one round trip.</summary>
     private async Task WriteRowsAsync(
         SqlSession session, string kind, IReadOnlyList<RecordWrite> writes, int start, int end, RecordWriteResult[] results, CancellationToken cancellationToken)
     {
@@ -340,33 +344,32 @@ internal sealed class SqlRecordStore(SqlDialect dialect, string serviceId) : IRe
                 .With("Payloads", inserts.Select(i => writes[i].Payload).ToArray());
         }
 
-        foreach (var i in updates)
+        if (updates.Count > 0)
         {
-            var write = writes[i];
-            batch.Add(updateSql)
+            batch.Add(UpdateRowsSql)
                 .WithText("ServiceId", serviceId)
                 .WithText("Kind", kind)
-                .WithText("Key", write.Key)
-                .WithText("Partition", write.Partition)
-                .WithText("Status", write.Status)
-                .WithText("Payload", write.Payload)
-                .With("ExpectedVersion", write.ExpectedVersion);
+                .With("Keys", updates.Select(i => writes[i].Key).ToArray())
+                .With("Partitions", updates.Select(i => writes[i].Partition).ToArray())
+                .With("Statuses", updates.Select(i => writes[i].Status).ToArray())
+                .With("Payloads", updates.Select(i => writes[i].Payload).ToArray())
+                .With("ExpectedVersions", updates.Select(i => writes[i].ExpectedVersion).ToArray());
         }
 
         var first = inserts.Count > 0 ? 1 : 0;
         await batch.ExecuteAsync(
             async (statement, reader, token) =>
             {
-                if (statement < first)
+                while (await reader.ReadAsync(token))
                 {
-                    while (await reader.ReadAsync(token))
+                    if (statement < first)
                     {
                         Applied(byKey[reader.GetString(0)], reader.GetInt64(1), dialect.ReadTime(reader, 2));
                     }
-                }
-                else if (await reader.ReadAsync(token))
-                {
-                    Applied(updates[statement - first], reader.GetInt64(0), dialect.ReadTime(reader, 1));
+                    else
+                    {
+                        Applied(updates[reader.GetInt32(0) - 1], reader.GetInt64(1), dialect.ReadTime(reader, 2));
+                    }
                 }
             },
             cancellationToken);
