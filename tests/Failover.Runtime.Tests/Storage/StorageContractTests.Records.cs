@@ -73,15 +73,24 @@ public abstract partial class StorageContractTests
                 new RecordWrite("b", "p", "sent", "b2", 5),
                 Insert("a", "p", "open", "a-again"),
                 Insert("d", "p", "open", "d1"),
+                new RecordWrite("z", "p", "sent", "z1", 1),
+                new RecordWrite("c", "q", "moved", "c2", 2),
             ],
             None);
 
-        Assert.Equal([true, true, false, false, true], results.Select(r => r.Applied));
-        Assert.Equal([1L, 2, 1, 2, 1], results.Select(r => r.Version));
+        Assert.Equal([true, true, false, false, true, false, false], results.Select(r => r.Applied));
+        Assert.Equal([1L, 2, 1, 2, 1, 0, 1], results.Select(r => r.Version));
         Assert.Equal(storedB, results[2].Current);
         Assert.Equal("a2", results[3].Current!.Payload);
+        Assert.Null(results[5].Current);
+        Assert.Equal("c1", results[6].Current!.Payload);
         var all = await records.QueryAsync(Orders, new RecordQuery(), None);
         Assert.Equal(["a:a2:2", "b:b1:1", "c:c1:1", "d:d1:1"], all.Select(r => $"{r.Key}:{r.Payload}:{r.Version}"));
+
+        // An update may move a record to another partition.
+        var moved = await records.WriteAsync(Orders, [new RecordWrite("d", "q", "moved", "d2", 1)], None);
+        Assert.Equal(("q", "moved", 2L), (moved[0].Current!.Partition, moved[0].Current!.Status, moved[0].Version));
+        Assert.Equal(["d"], (await records.QueryAsync(Orders, new RecordQuery { Partition = "q" }, None)).Select(r => r.Key));
     }
 
     [Fact]
