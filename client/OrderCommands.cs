@@ -14,6 +14,7 @@ namespace Failover.Client;
 internal static class OrderCommands
 {
     private static readonly TimeSpan WaitPoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LiveViewTimeout = TimeSpan.FromSeconds(3);
 
     public static async Task<int> SubmitAsync(ClientCommandLine commandLine, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -44,10 +45,22 @@ internal static class OrderCommands
         await using var database = await ClientDatabase.OpenAsync(commandLine.Database, cancellationToken);
         var orders = new OrderStore(database.CreateRecordStore(commandLine.ServiceId));
         var shown = order.History.Count;
+        var shownWait = order.Waiting;
         while (!order.State.IsTerminal())
         {
             await Task.Delay(WaitPoll, cancellationToken);
             order = (await orders.ReadAsync(order.Id, cancellationToken))?.Order ?? order;
+            if (order.State == OrderState.Pending && order.Waiting is null)
+            {
+                order = await client.GetGrain<IJobDispatcherGrain>(DispatcherKeys.ForJob(spec)).GetOrder(order.Id).WaitAsync(cancellationToken) ?? order;
+            }
+
+            if (order.Waiting is { } why && why != shownWait && !commandLine.Json)
+            {
+                await output.WriteLineAsync($"  waiting: {why}");
+            }
+
+            shownWait = order.Waiting;
             if (!commandLine.Json)
             {
                 foreach (var entry in order.History.Skip(shown))
@@ -122,10 +135,15 @@ internal static class OrderCommands
         var arguments = new CommandArguments("order", commandLine.Arguments, [], 1);
         await using var database = await ClientDatabase.OpenAsync(commandLine.Database, cancellationToken);
         var found = await new OrderStore(database.CreateRecordStore(commandLine.ServiceId)).ReadAsync(arguments.Positional[0], cancellationToken);
-        if (found is not var (order, _))
+        if (found is not var (order, stored))
         {
             await error.WriteLineAsync($"error: there is no order '{arguments.Positional[0]}'");
             return 1;
+        }
+
+        if (order.State == OrderState.Pending && order.Waiting is null)
+        {
+            order = await LiveViewAsync(commandLine, stored.Partition, order, cancellationToken);
         }
 
         if (commandLine.Json)
@@ -154,6 +172,26 @@ internal static class OrderCommands
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// A Pending order as its dispatcher holds it, which knows why it waits before the stored record shows that. The
+    /// stored record stands when the cluster does not answer in time: the database alone is enough for <c>order</c>.
+    /// </summary>
+    private static async Task<OrderRecord> LiveViewAsync(ClientCommandLine commandLine, string dispatcher, OrderRecord stored, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(LiveViewTimeout);
+        try
+        {
+            await using var client = await ClusterConnection.ConnectAsync(commandLine, deadline.Token);
+            return await client.GetGrain<IJobDispatcherGrain>(dispatcher).GetOrder(stored.Id).WaitAsync(deadline.Token) ?? stored;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is OperationCanceledException or TimeoutException or IOException
+            or System.Net.Sockets.SocketException or Failover.Runtime.Grains.SiloUnavailableException or Failover.Runtime.Grains.GrainCallException)
+        {
+            return stored;
+        }
     }
 
     public static async Task<int> CancelAsync(ClientCommandLine commandLine, TextWriter output, TextWriter error, CancellationToken cancellationToken)

@@ -140,6 +140,11 @@ internal sealed class DispatcherCore
                 entry.PendingSince = now;
             }
 
+            if (step.Order.State != OrderState.Pending)
+            {
+                entry.WaitingNow = null;
+            }
+
             if (moved)
             {
                 Track(entry, before);
@@ -420,6 +425,7 @@ internal sealed class DispatcherCore
 
     private void ShowWait(OpenOrder entry, string reason, TimeSpan now, DateTime utc, bool full)
     {
+        entry.WaitingNow = reason;
         if (full && now - entry.PendingSince >= WaitShownAfter)
         {
             Apply(entry, OrderMachine.Wait(entry.Record, reason, utc), now);
@@ -499,6 +505,9 @@ internal sealed class DispatcherCore
     }
 
     // ---- views ----
+
+    /// <summary>An open order as this dispatcher holds it, with why it waits right now; null when it is not open here.</summary>
+    public OrderRecord? View(string orderId) => Find(orderId) is { } entry ? entry.WithWaitingNow(entry.Record) : null;
 
     public IEnumerable<OpenOrder> Open => _orders.Values;
 

@@ -31,4 +31,10 @@ public interface IJobDispatcherGrain : IGrainWithStringKey
     Task<int> RunningOn(string node);
 
     Task<DispatcherStatus> GetStatus();
+
+    /// <summary>
+    /// An open order as the dispatcher holds it, with why it waits right now (the stored record shows that only after
+    /// <see cref="DispatcherCore.WaitShownAfter"/>); null when the order is not open here (ended, or unknown).
+    /// </summary>
+    Task<OrderRecord?> GetOrder(string orderId);
 }

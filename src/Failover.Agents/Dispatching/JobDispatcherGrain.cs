@@ -226,6 +226,8 @@ public sealed partial class JobDispatcherGrain(
         { Writes = _writes });
     }
 
+    public Task<OrderRecord?> GetOrder(string orderId) => Task.FromResult(Core.View(orderId));
+
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         var topologyNow = Topology;
@@ -251,7 +253,7 @@ public sealed partial class JobDispatcherGrain(
         var stored = await entry.Stored.Task;
         if (stored && ReferenceEquals(entry.Request, request))
         {
-            return new SubmitResult(true, false, entry.LastWritten, null);
+            return new SubmitResult(true, false, entry.WithWaitingNow(entry.LastWritten!), null);
         }
 
         var existing = stored ? entry.LastWritten! : OrderStore.Deserialize(entry.Conflict!);

@@ -28,6 +28,19 @@ internal sealed class OpenOrder(OrderRecord record, long version)
     /// <summary>The submission that made it, to tell it from a repeated one.</summary>
     public OrderRequest? Request { get; set; }
 
+    /// <summary>
+    /// Why it waits, as of the last dispatch pass that found no subagent for it (at least every timer tick): shown at once
+    /// by <see cref="DispatcherCore.View"/>, while the record's own <see cref="OrderRecord.Waiting"/> is written only
+    /// after a longer wait.
+    /// </summary>
+    public string? WaitingNow { get; set; }
+
+    /// <summary><paramref name="version"/> (this order's record, or an earlier version of it) with why it waits right now, while both are Pending.</summary>
+    public OrderRecord WithWaitingNow(OrderRecord version) =>
+        version.State == OrderState.Pending && version.Waiting is null && Record.State == OrderState.Pending && WaitingNow is { } reason
+            ? version with { Waiting = reason }
+            : version;
+
     /// <summary>The record as last written.</summary>
     public OrderRecord? LastWritten { get; set; }
 

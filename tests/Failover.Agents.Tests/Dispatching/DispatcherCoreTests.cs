@@ -207,6 +207,27 @@ public sealed class DispatcherCoreTests
     }
 
     [Fact]
+    public void Why_an_order_waits_is_in_its_view_at_once_and_written_only_after_the_longer_wait()
+    {
+        var topology = Topology("""{ "sub-a": 1, "sub-b": 1, "sub-c": 1 }""");
+        var core = NewCore();
+        PollAll(core, topology);
+        var order = Submit(core, topology, "o1");
+        core.TakeBatch(0);
+        core.Dispatch(_now, Utc, topology, Timeout, full: true);
+
+        Assert.Null(order.Record.Waiting);
+        Assert.False(core.HasBatch(0));
+        Assert.Equal("no active director leads agent agent-1", core.View("o1")!.Waiting);
+        Assert.Null(core.View("unknown"));
+
+        Lead(core, topology, epoch: 1, "node-a");
+        core.Dispatch(_now, Utc, topology, Timeout, full: false);
+        Assert.Equal(OrderState.Processing, core.View("o1")!.State);
+        Assert.Null(core.View("o1")!.Waiting);
+    }
+
+    [Fact]
     public void Reports_end_orders_with_exit_code_output_and_duration_and_free_the_slot()
     {
         var topology = Topology("""{ "sub-a": 1 }""", limit: 1);

@@ -98,6 +98,18 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, (await Programs.RunClientAsync(["disable", "sub-c", .. cluster])).ExitCode);
         Assert.True((await orders.SubmitAsync("on-a-only", "hello", ("who", "a"))).Accepted);
         Assert.Equal("sub-a", (await orders.WaitForAsync("on-a-only", o => o.State == OrderState.Finished)).Subagent);
+
+        // With no subagent available an order waits, and says why at once (the dispatcher's view), not only once the
+        // reason is written after a longer wait.
+        Assert.Equal(0, (await Programs.RunClientAsync(["disable", "sub-a", .. cluster])).ExitCode);
+        var waiting = await Programs.RunClientAsync(["submit", "hello", "--id", "waits", "--arg", "who=later", .. cluster]);
+        Assert.Equal(0, waiting.ExitCode);
+        Assert.Contains("Pending (waiting: no subagent of cluster spread is available: sub-a disabled, sub-c disabled)", waiting.Output, StringComparison.Ordinal);
+        var shownWaiting = await Programs.RunClientAsync(["order", "waits", .. cluster]);
+        Assert.Equal(0, shownWaiting.ExitCode);
+        Assert.Contains("Pending (waiting: no subagent of cluster spread is available", shownWaiting.Output, StringComparison.Ordinal);
+        Assert.Equal(0, (await Programs.RunClientAsync(["enable", "sub-a", .. cluster])).ExitCode);
+        Assert.Equal("hello later\n", (await orders.WaitForAsync("waits", o => o.State == OrderState.Finished)).OutputTail);
     }
 
     [Fact]
