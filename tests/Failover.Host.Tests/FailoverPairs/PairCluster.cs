@@ -35,8 +35,10 @@ public sealed class PairCluster : IAsyncDisposable
 
     /// <param name="secondaryTrustsKeyOf">Whose key node-b puts in remote_serverkey: node-a (right) or another silo's (wrong).</param>
     /// <param name="databaseOfA">node-a's --database (e.g. through a proxy the test cuts); the cluster's when null.</param>
+    /// <param name="peerTimeout">The pair's <c>timeout</c> in seconds: how long without a peer heartbeat (every second) counts as peer down.</param>
     public static async Task<PairCluster> StartAsync(
-        FaultDatabase database, ITestOutputHelper output, bool simple = false, string secondaryTrustsKeyOf = "node-a", string? databaseOfA = null)
+        FaultDatabase database, ITestOutputHelper output, bool simple = false, string secondaryTrustsKeyOf = "node-a", string? databaseOfA = null,
+        int peerTimeout = 2)
     {
         var cluster = new PairCluster(database, output);
         try
@@ -51,9 +53,9 @@ public sealed class PairCluster : IAsyncDisposable
             cluster.Start("node-c", ports["node-c"], database.Setting, config: null);
             await cluster.WaitUntilActiveAsync("node-c");
             cluster.Start("node-a", ports["node-a"], databaseOfA ?? database.Setting,
-                cluster.WriteConfig("node-a", "primary", simple, ports["node-b"], keys["node-b"]));
+                cluster.WriteConfig("node-a", "primary", simple, ports["node-b"], keys["node-b"], peerTimeout));
             cluster.Start("node-b", ports["node-b"], database.Setting,
-                cluster.WriteConfig("node-b", "secondary", simple, ports["node-a"], keys[secondaryTrustsKeyOf]));
+                cluster.WriteConfig("node-b", "secondary", simple, ports["node-a"], keys[secondaryTrustsKeyOf], peerTimeout));
             return cluster;
         }
         catch
@@ -179,7 +181,7 @@ public sealed class PairCluster : IAsyncDisposable
         _silos[node] = PairSilo.Start(node, port, [.. args]);
     }
 
-    private string WriteConfig(string node, string agentId, bool simple, int peerPort, string peerKey)
+    private string WriteConfig(string node, string agentId, bool simple, int peerPort, string peerKey, int peerTimeout)
     {
         var pairFile = Path.Combine(Directory.Path, $"pair-{node}.json");
         File.WriteAllText(pairFile, JsonSerializer.Serialize(new Dictionary<string, object>
@@ -190,7 +192,7 @@ public sealed class PairCluster : IAsyncDisposable
             ["remote_serverkey"] = peerKey,
             ["agent_vip_identity"] = Identity,
             ["heartbeat_period"] = 1,
-            ["timeout"] = 2,
+            ["timeout"] = peerTimeout,
         }));
         var siloFile = Path.Combine(Directory.Path, $"silo-{node}.json");
         var script = $"echo $$ > \"{Directory.Path}/agent-$FAILOVER_NODE.pid\"; exec sleep 100000";
