@@ -34,6 +34,9 @@ public sealed class FailoverTests : ClusterTestBase
 
         Cluster.PauseSilo(silos[1]);
         await WaitUntilDeadAsync(silos[1].Address);
+        // The caller routes by its own view: until that shows b Dead, a call still goes to b and fails SiloUnavailable
+        // (as documented for calls pending on a silo declared Dead).
+        await Eventually.True(() => silos[0].Services.GetRequiredService<MembershipView>().IsDead(silos[1].Address), "a's view shows b Dead");
         var after = await silos[0].GrainFactory.GetGrain<IWhereGrain>("paused").Touch();
         Assert.NotEqual("b", after.Node);
         Assert.Equal(before.Count + 1, after.Count);
