@@ -231,6 +231,26 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task Order_shows_the_stored_record_of_a_pending_order_when_no_silo_answers()
+    {
+        await using (var database = Failover.Runtime.Storage.ClusterDatabase.Open(Failover.Runtime.Storage.DatabaseLocation.Parse(_directory.SqliteDatabase)))
+        {
+            await database.ApplySchemaAsync(CancellationToken.None);
+            var order = new Failover.Agents.Orders.OrderRecord { Id = "stranded", Job = "work", Created = DateTime.UtcNow, Updated = DateTime.UtcNow };
+            var written = await new Failover.Agents.Dispatching.OrderStore(database.CreateRecordStore("default"))
+                .WriteAsync([Failover.Agents.Dispatching.OrderStore.WriteOf("workers", order, 0)], CancellationToken.None);
+            Assert.True(written[0].Applied);
+        }
+
+        // Its dispatcher would know why it waits, but no silo runs: the database alone answers.
+        var shown = await Programs.RunClientAsync("order", "stranded", "--database", _directory.SqliteDatabase);
+
+        Assert.True(shown.ExitCode == 0, shown.Error);
+        Assert.Contains("order stranded: Pending", shown.Output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, shown.Error.Trim());
+    }
+
+    [Fact]
     public async Task The_client_reports_an_unreachable_database_in_one_line()
     {
         var result = await Programs.RunClientAsync("members", "--database", $"postgres:Host=127.0.0.1;Port={TestDirectory.FreePort()};Username=x;Timeout=3");
