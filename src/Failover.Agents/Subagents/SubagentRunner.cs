@@ -252,10 +252,9 @@ internal sealed partial class SubagentRunner : IAsyncDisposable
                 {
                     foreach (var run in acknowledged)
                     {
-                        if (_runs.Remove((key, run), out var done))
-                        {
-                            done.Cancel.Dispose();
-                        }
+                        // Its token source is not disposed: a plain one holds nothing to free, and self-fencing,
+                        // which picks its victims outside the gate, may still cancel it.
+                        _runs.Remove((key, run));
                     }
                 }
             }
@@ -378,14 +377,7 @@ internal sealed partial class SubagentRunner : IAsyncDisposable
                 _ended.TrySetResult();
             }
 
-            try
-            {
-                Cancel.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Its end was acknowledged meanwhile (self-fencing picks its victims outside the gate): nothing runs.
-            }
+            Cancel.Cancel();
         }
 
         public void End(RunReport report)
