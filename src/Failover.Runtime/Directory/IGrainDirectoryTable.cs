@@ -1,5 +1,5 @@
-using Failover.Runtime.Grains;
 using Failover.Runtime.Membership;
+using Orleans.Runtime;
 
 namespace Failover.Runtime.Directory;
 

@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 namespace Failover.Runtime.Membership;
 
 /// <summary>One membership row as operators and scripts see it (<c>client members --json</c>, <c>GET /api/members</c>).</summary>
@@ -17,7 +18,7 @@ public sealed record MemberView(
 {
     public string SiloAddress => $"{Address}:{Port}@{Generation}";
 
-    public static IReadOnlyList<MemberView> From(MembershipSnapshot snapshot) =>
+    public static IReadOnlyList<MemberView> From(MembershipRows snapshot) =>
         [.. snapshot.Entries
             .OrderBy(e => e.Status == SiloStatus.Dead)
             .ThenBy(e => e.SiloName, StringComparer.Ordinal)
@@ -25,8 +26,8 @@ public sealed record MemberView(
             .Select(e => new MemberView(
                 e.SiloName,
                 e.HostName,
-                e.Address.Host,
-                e.Address.Port,
+                e.Address.Endpoint.Address.ToString(),
+                e.Address.Endpoint.Port,
                 e.Address.Generation,
                 e.Status.ToString(),
                 (int)e.Status,

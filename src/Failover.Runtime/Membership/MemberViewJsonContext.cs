@@ -5,5 +5,4 @@ namespace Failover.Runtime.Membership;
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(IReadOnlyList<MemberView>))]
-[JsonSerializable(typeof(Hosting.SiloHealthReport))]
 public sealed partial class MemberViewJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Orleans.Runtime;
 
 namespace Failover.Runtime.Membership;
 

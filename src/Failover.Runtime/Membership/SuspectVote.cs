@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 namespace Failover.Runtime.Membership;
 
 /// <summary>One suspicion vote: which silo suspected the row's silo, and when (database clock, UTC).</summary>

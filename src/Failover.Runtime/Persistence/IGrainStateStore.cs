@@ -1,4 +1,4 @@
-using Failover.Runtime.Grains;
+using Orleans.Runtime;
 
 namespace Failover.Runtime.Persistence;
 

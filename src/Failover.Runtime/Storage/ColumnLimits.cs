@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 namespace Failover.Runtime.Storage;
 
 /// <summary>
@@ -26,24 +27,12 @@ internal static class ColumnLimits
         return value;
     }
 
-    public static string Grain(Grains.GrainId grainId) => Check(grainId.ToString(), Name, "grain id");
+    public static string Grain(GrainId grainId) => Check(grainId.ToString(), Name, "grain id");
 
-    public static void Entry(Membership.MembershipEntry entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        Silo(entry.Address);
-        Check(entry.SiloName, Name, "silo name");
-        Check(entry.HostName, Name, "host name");
-        if (Membership.SuspectTimesFormat.Format(entry.SuspectTimes) is { Length: > SuspectTimes } suspectTimes)
-        {
-            throw new ArgumentException($"SuspectTimes of silo {entry.Address} is {suspectTimes.Length} characters long; at most {SuspectTimes} fit the table.");
-        }
-    }
-
-    public static Membership.SiloAddress Silo(Membership.SiloAddress address)
+    public static SiloAddress Silo(SiloAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        Check(address.Host, Address, "silo address host");
+        Check(address.Endpoint.Address.ToString(), Address, "silo address host");
         return address;
     }
 }

@@ -1,6 +1,6 @@
 using Failover.Runtime.Directory;
-using Failover.Runtime.Grains;
 using Failover.Runtime.Persistence;
+using Orleans.Runtime;
 
 namespace Failover.Runtime.Storage;
 

@@ -3,7 +3,6 @@ using Failover.Runtime.Events;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Persistence;
 using Failover.Runtime.Records;
-using Failover.Runtime.Reminders;
 
 namespace Failover.Runtime.Storage;
 
@@ -28,11 +27,9 @@ public interface IClusterDatabase : IAsyncDisposable
     /// <summary>The schema version recorded in the database (0 when none).</summary>
     Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken);
 
-    IMembershipTable CreateMembershipTable(string clusterId);
+    IMembershipRows CreateMembershipRows(string clusterId);
 
     IGrainDirectoryTable CreateGrainDirectory(string clusterId);
-
-    IReminderTable CreateReminderTable(string serviceId);
 
     /// <summary>State is kept per ServiceId; its write fence reads the directory of <paramref name="clusterId"/>.</summary>
     IGrainStateStore CreateGrainStateStore(string serviceId, string clusterId);

@@ -1,9 +1,9 @@
+using System.Net;
 using System.Data.Common;
 using System.Globalization;
 using Failover.Runtime.Directory;
-using Failover.Runtime.Grains;
 using Failover.Runtime.Membership;
-using Failover.Runtime.Reminders;
+using Orleans.Runtime;
 
 namespace Failover.Runtime.Storage;
 
@@ -16,8 +16,6 @@ internal static class StorageRows
     public const string MembershipColumns =
         "m.Address, m.Port, m.Generation, m.SiloName, m.HostName, m.Status, m.ProxyPort, m.SuspectTimes, m.StartTime, m.IAmAliveTime";
 
-    public const string ReminderColumns = "GrainId, ReminderName, StartTime, Period, Version";
-
     public const string OwnerColumns = "Address, Port, Generation, Epoch";
 
     public static long ReadInt64(DbDataReader reader, int ordinal) =>
@@ -27,9 +25,9 @@ internal static class StorageRows
         Convert.ToInt32(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
 
     /// <summary>Reads <see cref="MembershipColumns"/> starting at <paramref name="offset"/>.</summary>
-    public static MembershipEntry ReadMembershipEntry(DbDataReader reader, int offset, Func<DbDataReader, int, DateTime> readTime) => new()
+    public static MembershipRow ReadMembershipRow(DbDataReader reader, int offset, Func<DbDataReader, int, DateTime> readTime) => new()
     {
-        Address = new SiloAddress(reader.GetString(offset), ReadInt32(reader, offset + 1), ReadInt32(reader, offset + 2)),
+        Address = Silo(reader, offset),
         SiloName = reader.GetString(offset + 3),
         HostName = reader.GetString(offset + 4),
         Status = (SiloStatus)ReadInt32(reader, offset + 5),
@@ -39,22 +37,16 @@ internal static class StorageRows
         IAmAliveTime = readTime(reader, offset + 9),
     };
 
-    /// <summary>Reads <see cref="ReminderColumns"/> from ordinal 0.</summary>
-    public static ReminderEntry ReadReminder(DbDataReader reader, Func<DbDataReader, int, DateTime> readTime) => new()
-    {
-        GrainId = GrainId.Parse(reader.GetString(0)),
-        ReminderName = reader.GetString(1),
-        StartTime = readTime(reader, 2),
-        Period = TimeSpan.FromMilliseconds(ReadInt64(reader, 3)),
-        Version = ReadInt64(reader, 4),
-    };
-
     /// <summary>Reads <see cref="OwnerColumns"/> starting at <paramref name="offset"/>.</summary>
     public static DirectoryEntry ReadDirectoryEntry(DbDataReader reader, int offset, GrainId grainId)
     {
         var owner = reader.IsDBNull(offset)
             ? null
-            : new SiloAddress(reader.GetString(offset), ReadInt32(reader, offset + 1), ReadInt32(reader, offset + 2));
+            : Silo(reader, offset);
         return new DirectoryEntry(grainId, owner, ReadInt64(reader, offset + 3));
     }
+
+    /// <summary>Reads Address, Port, Generation starting at <paramref name="offset"/>.</summary>
+    public static SiloAddress Silo(DbDataReader reader, int offset) =>
+        SiloAddress.New(IPAddress.Parse(reader.GetString(offset)), ReadInt32(reader, offset + 1), ReadInt32(reader, offset + 2));
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Failover.Runtime.Membership;
+using Orleans.Runtime;
 
 namespace Failover.Runtime.Storage.Sql;
 
@@ -26,7 +27,7 @@ internal sealed class DialectCommand(DbCommand command, SqlDialect dialect) : IA
 
     /// <summary>Adds @Address, @Port and @Generation.</summary>
     public DialectCommand WithSilo(SiloAddress address) =>
-        WithText("Address", address.Host).With("Port", address.Port).With("Generation", address.Generation);
+        WithText("Address", address.Endpoint.Address.ToString()).With("Port", address.Endpoint.Port).With("Generation", address.Generation);
 
     public Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken) => command.ExecuteNonQueryAsync(cancellationToken);
 

@@ -3,7 +3,6 @@ using Failover.Runtime.Events;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Persistence;
 using Failover.Runtime.Records;
-using Failover.Runtime.Reminders;
 using Failover.Runtime.Storage.Sql;
 
 namespace Failover.Runtime.Storage.Tables;
@@ -20,14 +19,11 @@ internal abstract class SqlClusterDatabase(DatabaseLocation location, SqlDialect
 
     public abstract Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken);
 
-    public IMembershipTable CreateMembershipTable(string clusterId) =>
-        new SqlMembershipTable(dialect, ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
+    public IMembershipRows CreateMembershipRows(string clusterId) =>
+        new SqlMembershipRows(dialect, ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
 
     public IGrainDirectoryTable CreateGrainDirectory(string clusterId) =>
         new SqlGrainDirectoryTable(dialect, ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
-
-    public IReminderTable CreateReminderTable(string serviceId) =>
-        new SqlReminderTable(dialect, ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"));
 
     public IGrainStateStore CreateGrainStateStore(string serviceId, string clusterId) =>
         new SqlGrainStateStore(

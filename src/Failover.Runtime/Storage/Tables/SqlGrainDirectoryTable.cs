@@ -1,7 +1,7 @@
 using Failover.Runtime.Directory;
-using Failover.Runtime.Grains;
 using Failover.Runtime.Membership;
 using Failover.Runtime.Storage.Sql;
+using Orleans.Runtime;
 
 namespace Failover.Runtime.Storage.Tables;
 

@@ -1,7 +1,8 @@
+using Orleans.Runtime;
 namespace Failover.Runtime.Membership;
 
 /// <summary>One row of OrleansMembershipTable. All times are UTC on the database clock.</summary>
-public sealed record MembershipEntry
+public sealed record MembershipRow
 {
     public required SiloAddress Address { get; init; }
 

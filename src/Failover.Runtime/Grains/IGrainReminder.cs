@@ -1,6 +1,0 @@
-namespace Failover.Runtime.Grains;
-
-public interface IGrainReminder
-{
-    string ReminderName { get; }
-}
