@@ -1,7 +1,12 @@
+using Orleans.Storage;
+
 namespace Failover.Runtime.Persistence;
 
-/// <summary>A durable write carried an epoch the grain directory no longer shows: this activation is no longer the owner.</summary>
-public sealed class ActivationFencedException : Exception
+/// <summary>
+/// A durable write carried an epoch the grain directory no longer shows: this activation is no longer the owner. It
+/// is an <see cref="InconsistentStateException"/>, so a grain treats it as Orleans' own conflict: reload or deactivate.
+/// </summary>
+public sealed class ActivationFencedException : InconsistentStateException
 {
     public ActivationFencedException(string message) : base(message)
     {

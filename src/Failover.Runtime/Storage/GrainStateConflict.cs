@@ -1,3 +1,5 @@
+using System.Globalization;
+using Orleans.Storage;
 using Failover.Runtime.Directory;
 using Failover.Runtime.Persistence;
 using Orleans.Runtime;
@@ -40,10 +42,8 @@ internal static class GrainStateConflict
         }
 
         return new InconsistentStateException(
-            $"Version conflict on state '{stateName}' of grain {grainId}: the activation expected version {expectedVersion} but the store has {storedVersion}.")
-        {
-            StoredVersion = storedVersion,
-            CurrentVersion = expectedVersion,
-        };
+            $"Version conflict on state '{stateName}' of grain {grainId}: the activation expected version {expectedVersion} but the store has {storedVersion}.",
+            storedVersion.ToString(CultureInfo.InvariantCulture),
+            expectedVersion.ToString(CultureInfo.InvariantCulture));
     }
 }

@@ -16,7 +16,7 @@ internal static class StorageRows
     public const string MembershipColumns =
         "m.Address, m.Port, m.Generation, m.SiloName, m.HostName, m.Status, m.ProxyPort, m.SuspectTimes, m.StartTime, m.IAmAliveTime";
 
-    public const string OwnerColumns = "Address, Port, Generation, Epoch";
+    public const string OwnerColumns = "Address, Port, Generation, Epoch, ActivationId";
 
     public static long ReadInt64(DbDataReader reader, int ordinal) =>
         Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
@@ -43,7 +43,8 @@ internal static class StorageRows
         var owner = reader.IsDBNull(offset)
             ? null
             : Silo(reader, offset);
-        return new DirectoryEntry(grainId, owner, ReadInt64(reader, offset + 3));
+        var activation = reader.IsDBNull(offset + 4) ? default : ActivationId.FromParsableString(reader.GetString(offset + 4));
+        return new DirectoryEntry(grainId, owner, activation, ReadInt64(reader, offset + 3));
     }
 
     /// <summary>Reads Address, Port, Generation starting at <paramref name="offset"/>.</summary>

@@ -29,6 +29,13 @@ internal sealed class DialectCommand(DbCommand command, SqlDialect dialect) : IA
     public DialectCommand WithSilo(SiloAddress address) =>
         WithText("Address", address.Endpoint.Address.ToString()).With("Port", address.Endpoint.Port).With("Generation", address.Generation);
 
+    /// <summary>Binds ReplacingAddress, ReplacingPort, ReplacingGeneration and ReplacingActivationId (NULLs when none).</summary>
+    public DialectCommand WithReplaced(GrainAddress? replacing) =>
+        WithText("ReplacingAddress", replacing?.SiloAddress?.Endpoint.Address.ToString())
+            .With("ReplacingPort", replacing?.SiloAddress?.Endpoint.Port)
+            .With("ReplacingGeneration", replacing?.SiloAddress?.Generation)
+            .WithText("ReplacingActivationId", replacing?.ActivationId.ToParsableString());
+
     public Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken) => command.ExecuteNonQueryAsync(cancellationToken);
 
     public Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken) => command.ExecuteScalarAsync(cancellationToken);

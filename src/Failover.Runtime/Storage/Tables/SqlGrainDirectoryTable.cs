@@ -10,24 +10,28 @@ internal sealed class SqlGrainDirectoryTable(SqlDialect dialect, string clusterI
 {
     private const string OwnerKey = "Address = @Address AND Port = @Port AND Generation = @Generation";
 
+    private const string Released = "Address = NULL, Port = NULL, Generation = NULL, ActivationId = NULL";
+
     private const string LookupSql = $"""
         SELECT {StorageRows.OwnerColumns} FROM FailoverGrainDirectory WHERE DeploymentId = @DeploymentId AND GrainId = @GrainId
         """;
 
-    // A claim by the current owner itself (its earlier release failed) succeeds too, with a new epoch that fences
-    // whatever the earlier activation might still write.
+    // A claim by the owner's silo itself (its earlier release failed) succeeds too, with a new epoch that fences
+    // whatever the earlier activation might still write: Orleans keeps at most one activation of a grain per silo.
     // On PostgreSQL, ON CONFLICT DO UPDATE locks the existing row and evaluates the WHERE on its latest committed
     // version, so concurrent claimers are serialized and at most one of them replaces a given owner. On SQLite the
     // claim runs under BEGIN IMMEDIATE, which serializes claimers the same way.
     private readonly string claimSql = $"""
-        INSERT INTO FailoverGrainDirectory (DeploymentId, GrainId, Address, Port, Generation, Epoch, ModifiedOn)
-        VALUES (@DeploymentId, @GrainId, @Address, @Port, @Generation, 1, {dialect.Now})
+        INSERT INTO FailoverGrainDirectory (DeploymentId, GrainId, Address, Port, Generation, ActivationId, Epoch, ModifiedOn)
+        VALUES (@DeploymentId, @GrainId, @Address, @Port, @Generation, @ActivationId, 1, {dialect.Now})
         ON CONFLICT (DeploymentId, GrainId) DO UPDATE
         SET Address = excluded.Address, Port = excluded.Port, Generation = excluded.Generation,
-            Epoch = FailoverGrainDirectory.Epoch + 1, ModifiedOn = excluded.ModifiedOn
+            ActivationId = excluded.ActivationId, Epoch = FailoverGrainDirectory.Epoch + 1, ModifiedOn = excluded.ModifiedOn
         WHERE FailoverGrainDirectory.Address IS NULL
             OR (FailoverGrainDirectory.Address = excluded.Address AND FailoverGrainDirectory.Port = excluded.Port
                 AND FailoverGrainDirectory.Generation = excluded.Generation)
+            OR (FailoverGrainDirectory.ActivationId = @ReplacingActivationId AND FailoverGrainDirectory.Address = @ReplacingAddress
+                AND FailoverGrainDirectory.Port = @ReplacingPort AND FailoverGrainDirectory.Generation = @ReplacingGeneration)
             OR NOT EXISTS (
                 SELECT 1 FROM OrleansMembershipTable m
                 WHERE m.DeploymentId = FailoverGrainDirectory.DeploymentId AND m.Address = FailoverGrainDirectory.Address
@@ -37,12 +41,12 @@ internal sealed class SqlGrainDirectoryTable(SqlDialect dialect, string clusterI
         """;
 
     private readonly string releaseSql = $"""
-        UPDATE FailoverGrainDirectory SET Address = NULL, Port = NULL, Generation = NULL, ModifiedOn = {dialect.Now}
-        WHERE DeploymentId = @DeploymentId AND GrainId = @GrainId AND {OwnerKey} AND Epoch = @Epoch
+        UPDATE FailoverGrainDirectory SET {Released}, ModifiedOn = {dialect.Now}
+        WHERE DeploymentId = @DeploymentId AND GrainId = @GrainId AND {OwnerKey} AND ActivationId = @ActivationId
         """;
 
     private readonly string releaseAllSql = $"""
-        UPDATE FailoverGrainDirectory SET Address = NULL, Port = NULL, Generation = NULL, ModifiedOn = {dialect.Now}
+        UPDATE FailoverGrainDirectory SET {Released}, ModifiedOn = {dialect.Now}
         WHERE DeploymentId = @DeploymentId AND {OwnerKey}
         """;
 
@@ -59,10 +63,12 @@ internal sealed class SqlGrainDirectoryTable(SqlDialect dialect, string clusterI
             cancellationToken);
     }
 
-    public async Task<DirectoryEntry> TryClaimAsync(GrainId grainId, SiloAddress claimant, CancellationToken cancellationToken)
+    public async Task<DirectoryEntry> TryClaimAsync(GrainAddress claimant, GrainAddress? replacing, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(claimant);
+        var grainId = claimant.GrainId;
         var grain = ColumnLimits.Grain(grainId);
-        ColumnLimits.Silo(claimant);
+        ColumnLimits.Silo(claimant.SiloAddress!);
         var claimed = await dialect.RunGuardedWriteAsync(
             async (session, token) =>
             {
@@ -70,7 +76,9 @@ internal sealed class SqlGrainDirectoryTable(SqlDialect dialect, string clusterI
                 await using (var command = session.Command(claimSql)
                     .WithText("DeploymentId", clusterId)
                     .WithText("GrainId", grain)
-                    .WithSilo(claimant))
+                    .WithSilo(claimant.SiloAddress!)
+                    .WithText("ActivationId", claimant.ActivationId.ToParsableString())
+                    .WithReplaced(replacing))
                 {
                     await using var reader = await command.ExecuteReaderAsync(token);
                     entry = await reader.ReadAsync(token) ? StorageRows.ReadDirectoryEntry(reader, 0, grainId) : null;
@@ -88,30 +96,31 @@ internal sealed class SqlGrainDirectoryTable(SqlDialect dialect, string clusterI
             ?? throw new InvalidOperationException($"Directory entry of grain {grainId} vanished while claiming it.");
     }
 
-    public Task<bool> ReleaseAsync(GrainId grainId, SiloAddress owner, long epoch, CancellationToken cancellationToken)
+    public Task<bool> ReleaseAsync(GrainAddress owner, CancellationToken cancellationToken)
     {
-        var grain = ColumnLimits.Grain(grainId);
-        ColumnLimits.Silo(owner);
+        ArgumentNullException.ThrowIfNull(owner);
+        var grain = ColumnLimits.Grain(owner.GrainId);
+        ColumnLimits.Silo(owner.SiloAddress!);
         return dialect.RunAsync(
             async (session, token) =>
             {
                 await using var command = session.Command(releaseSql)
                     .WithText("DeploymentId", clusterId)
                     .WithText("GrainId", grain)
-                    .WithSilo(owner)
-                    .With("Epoch", epoch);
+                    .WithSilo(owner.SiloAddress!)
+                    .WithText("ActivationId", owner.ActivationId.ToParsableString());
                 return await command.ExecuteNonQueryAsync(token) > 0;
             },
             cancellationToken);
     }
 
-    public Task<int> ReleaseAllAsync(SiloAddress owner, CancellationToken cancellationToken)
+    public Task<int> ReleaseAllAsync(SiloAddress silo, CancellationToken cancellationToken)
     {
-        ColumnLimits.Silo(owner);
+        ColumnLimits.Silo(silo);
         return dialect.RunAsync(
             async (session, token) =>
             {
-                await using var command = session.Command(releaseAllSql).WithText("DeploymentId", clusterId).WithSilo(owner);
+                await using var command = session.Command(releaseAllSql).WithText("DeploymentId", clusterId).WithSilo(silo);
                 return await command.ExecuteNonQueryAsync(token);
             },
             cancellationToken);
