@@ -1,0 +1,126 @@
+using Failover.Hosting.Directory;
+using Failover.Hosting.Leases;
+using Failover.Hosting.Membership;
+using Failover.Hosting.Placement;
+using Failover.Hosting.Storage;
+using Failover.Runtime.Directory;
+using Failover.Runtime.Events;
+using Failover.Runtime.Membership;
+using Failover.Runtime.Persistence;
+using Failover.Runtime.Records;
+using Failover.Runtime.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Providers;
+using Orleans.Runtime;
+using Orleans.Runtime.Hosting;
+
+namespace Failover.Hosting;
+
+public static class FailoverSiloBuilderExtensions
+{
+    /// <summary>
+    /// Makes this Orleans silo a member of a Failover cluster. <paramref name="configuration"/> is the configuration
+    /// root: the silo's keys at the top (Node, Host, Port, GatewayPort, Database, ClusterId, ServiceId) and the sections
+    /// Membership (Orleans' <see cref="ClusterMembershipOptions"/>, tuned defaults), Lease and Reminders. Wires Orleans'
+    /// ADO.NET clustering, reminders and grain storage to the database, and adds what Orleans lacks for fail-over: the
+    /// node lease with its call filter, the fenced grain directory and storage, node placement rules, exit code 3 on a
+    /// fatal error. Options are validated when the host starts; unknown keys in those sections are errors.
+    /// </summary>
+    public static ISiloBuilder AddFailoverCluster(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var services = silo.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<FailoverSiloOptions>()
+            .Bind(configuration)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<NodeLeaseOptions>()
+            .Bind(configuration.GetSection(NodeLeaseOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddOptions<ClusterOptions>().Configure<IOptions<FailoverSiloOptions>>((cluster, failover) =>
+        {
+            cluster.ClusterId = failover.Value.ClusterId;
+            cluster.ServiceId = failover.Value.ServiceId;
+        });
+        services.AddOptions<SiloOptions>().Configure<IOptions<FailoverSiloOptions>>((options, failover) => options.SiloName = failover.Value.Node);
+        services.AddOptions<EndpointOptions>().Configure<IOptions<FailoverSiloOptions>>((endpoints, failover) =>
+        {
+            endpoints.AdvertisedIPAddress = failover.Value.HostAddress;
+            endpoints.SiloPort = failover.Value.Port;
+            endpoints.GatewayPort = failover.Value.EffectiveGatewayPort;
+        });
+        services.AddOptions<ClusterMembershipOptions>()
+            .Configure(TunedMembership.ApplyDefaults)
+            .Bind(configuration.GetSection("Membership"), binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClusterMembershipOptions>, TunedMembershipValidator>();
+        services.AddOptions<ReminderOptions>()
+            .Configure(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1))
+            .Bind(configuration.GetSection("Reminders"), binder => binder.ErrorOnUnknownConfiguration = true);
+
+        silo.UseAdoNetClustering((AdoNetClusteringSiloOptions _) => { });
+        services.AddOptions<AdoNetClusteringSiloOptions>().Configure<IOptions<FailoverSiloOptions>>((options, failover) =>
+        {
+            options.Invariant = AdoNetConnection.Invariant(failover.Value.DatabaseLocation);
+            options.ConnectionString = AdoNetConnection.ConnectionString(failover.Value.DatabaseLocation);
+        });
+        silo.UseAdoNetReminderService((AdoNetReminderTableOptions _) => { });
+        services.AddOptions<AdoNetReminderTableOptions>().Configure<IOptions<FailoverSiloOptions>>((options, failover) =>
+        {
+            options.Invariant = AdoNetConnection.Invariant(failover.Value.DatabaseLocation);
+            options.ConnectionString = AdoNetConnection.ConnectionString(failover.Value.DatabaseLocation);
+        });
+        services.TryAddSingleton<JsonGrainStorageSerializer>();
+        silo.AddAdoNetGrainStorageAsDefault((AdoNetGrainStorageOptions _) => { });
+        services.AddOptions<AdoNetGrainStorageOptions>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
+            .Configure<IOptions<FailoverSiloOptions>, JsonGrainStorageSerializer>((options, failover, serializer) =>
+            {
+                options.Invariant = AdoNetConnection.Invariant(failover.Value.DatabaseLocation);
+                options.ConnectionString = AdoNetConnection.ConnectionString(failover.Value.DatabaseLocation);
+                options.GrainStorageSerializer = serializer;
+            });
+
+        services.TryAddSingleton<IClusterDatabase>(sp => ClusterDatabase.Open(
+            sp.GetRequiredService<IOptions<FailoverSiloOptions>>().Value.DatabaseLocation,
+            sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => Database(sp).CreateMembershipRows(ClusterId(sp)));
+        services.TryAddSingleton(sp => Database(sp).CreateGrainDirectory(ClusterId(sp)));
+        services.TryAddSingleton(sp => Database(sp).CreateGrainStateStore(ServiceId(sp), ClusterId(sp)));
+        services.TryAddSingleton(sp => Database(sp).CreateEventLog(ServiceId(sp)));
+        services.TryAddSingleton(sp => Database(sp).CreateRecordStore(ServiceId(sp)));
+
+        services.TryAddSingleton<LocalSilo>();
+        services.TryAddSingleton<MembershipView>();
+        services.AddSingleton<IFatalErrorHandler, ExitOnFatalError>();
+
+        services.TryAddSingleton<NodeLease>();
+        services.AddSingleton<NodeLeaseRenewer>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<NodeLeaseRenewer>());
+        silo.AddIncomingGrainCallFilter<LeaseCallFilter>();
+
+        services.TryAddSingleton<FencingTokens>();
+        silo.AddGrainDirectory(FencedGrainDirectory.Name, (sp, _) => new FencedGrainDirectory(
+            sp.GetRequiredService<IGrainDirectoryTable>(), sp.GetRequiredService<FencingTokens>()));
+        services.AddGrainStorage(FencedGrainStorage.Name, (sp, _) => new FencedGrainStorage(
+            sp.GetRequiredService<IGrainStateStore>(), sp.GetRequiredService<FencingTokens>(), sp.GetRequiredService<JsonGrainStorageSerializer>()));
+
+        silo.AddPlacementDirector<NodeRulePlacement, NodeRulePlacementDirector>();
+        return silo;
+    }
+
+    private static IClusterDatabase Database(IServiceProvider services) => services.GetRequiredService<IClusterDatabase>();
+
+    private static string ClusterId(IServiceProvider services) => services.GetRequiredService<IOptions<FailoverSiloOptions>>().Value.ClusterId;
+
+    private static string ServiceId(IServiceProvider services) => services.GetRequiredService<IOptions<FailoverSiloOptions>>().Value.ServiceId;
+}

@@ -1,0 +1,64 @@
+using Failover.Hosting.Leases;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Failover.Hosting.Membership;
+
+/// <summary>
+/// Orleans' membership options tuned for fail-over in about a second (DESIGN §4): Orleans' defaults (probe 5 s,
+/// 3 missed, 2 votes, table refresh 60 s) detect a dead silo after about 15 s. The configuration section
+/// <c>Membership</c> binds onto <see cref="ClusterMembershipOptions"/> over these defaults, with Orleans' own key names.
+/// </summary>
+internal static class TunedMembership
+{
+    public static void ApplyDefaults(ClusterMembershipOptions options)
+    {
+        // Measured here: kill -9 -> Dead in about 1 s, SIGSTOP -> Dead in about 1.2 s, no false evictions on a loaded
+        // 2-core machine. Probe 200 ms with 2 misses and 1 vote evicted a silo still joining: too tight.
+        options.ProbeTimeout = TimeSpan.FromMilliseconds(500);
+        options.MinProbeTimeout = TimeSpan.FromMilliseconds(250);
+        options.MaxProbeTimeout = TimeSpan.FromMilliseconds(500);
+        options.NumMissedProbesLimit = 3;
+        options.NumVotesForDeathDeclaration = 2;
+        options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+        options.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
+        // A paused peer keeps its socket open; liveness of a connection must not outvote failed probes.
+        options.EnableConnectionLivenessCheck = false;
+        options.ExtendProbeTimeoutDuringDegradation = false;
+        options.EnableIndirectProbes = false;
+        options.DefunctSiloExpiration = TimeSpan.FromDays(1);
+    }
+}
+
+/// <summary>Checks the membership options at start: values that cannot work are refused with one line.</summary>
+internal sealed class TunedMembershipValidator(IOptions<NodeLeaseOptions> lease) : IValidateOptions<ClusterMembershipOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterMembershipOptions options)
+    {
+        var failures = new List<string>();
+        if (options.ProbeTimeout < TimeSpan.FromMilliseconds(100))
+        {
+            failures.Add($"Membership:ProbeTimeout must be at least 100 ms (got {options.ProbeTimeout.TotalMilliseconds:0} ms)");
+        }
+
+        if (options.NumMissedProbesLimit < 1 || options.NumVotesForDeathDeclaration < 1)
+        {
+            failures.Add("Membership:NumMissedProbesLimit and Membership:NumVotesForDeathDeclaration must be at least 1");
+        }
+
+        if (options.TableRefreshTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Membership:TableRefreshTimeout must be positive");
+        }
+
+        // A silo that cannot renew its lease must stop acting before its peers can declare it Dead (invariant 4).
+        var fastestDeath = options.ProbeTimeout * options.NumMissedProbesLimit;
+        if (lease.Value.Timeout >= fastestDeath)
+        {
+            failures.Add(
+                $"Lease:Timeout ({lease.Value.Timeout.TotalMilliseconds:0} ms) must be shorter than Membership:ProbeTimeout x NumMissedProbesLimit ({fastestDeath.TotalMilliseconds:0} ms): a silo must stop acting before others may declare it Dead");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
