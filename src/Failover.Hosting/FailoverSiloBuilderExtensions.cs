@@ -101,6 +101,7 @@ public static class FailoverSiloBuilderExtensions
 
         services.TryAddSingleton<LocalSilo>();
         services.TryAddSingleton<MembershipView>();
+        services.TryAddSingleton<SiloHealth>();
         services.AddSingleton<IFatalErrorHandler, ExitOnFatalError>();
 
         services.TryAddSingleton<NodeLease>();
@@ -109,9 +110,9 @@ public static class FailoverSiloBuilderExtensions
         silo.AddIncomingGrainCallFilter<LeaseCallFilter>();
 
         services.TryAddSingleton<FencingTokens>();
-        silo.AddGrainDirectory(FencedGrainDirectory.Name, (sp, _) => new FencedGrainDirectory(
+        silo.AddGrainDirectory(Fenced.Directory, (sp, _) => new FencedGrainDirectory(
             sp.GetRequiredService<IGrainDirectoryTable>(), sp.GetRequiredService<FencingTokens>()));
-        services.AddGrainStorage(FencedGrainStorage.Name, (sp, _) => new FencedGrainStorage(
+        services.AddGrainStorage(Fenced.Storage, (sp, _) => new FencedGrainStorage(
             sp.GetRequiredService<IGrainStateStore>(), sp.GetRequiredService<FencingTokens>(), sp.GetRequiredService<JsonGrainStorageSerializer>()));
 
         silo.AddPlacementDirector<NodeRulePlacement, NodeRulePlacementDirector>();

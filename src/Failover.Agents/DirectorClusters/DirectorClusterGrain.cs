@@ -1,10 +1,15 @@
 using Failover.Agents.Topology;
 using Failover.Runtime.Events;
-using Failover.Runtime.Grains;
-using Failover.Runtime.Membership;
+using Orleans;
+using Orleans.Runtime;
+using Failover.Hosting.Membership;
 using Failover.Runtime.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Failover.Hosting.Directory;
+using Failover.Hosting.Leases;
+using Failover.Hosting.Placement;
+using Orleans.GrainDirectory;
 
 namespace Failover.Agents.DirectorClusters;
 
@@ -14,11 +19,14 @@ namespace Failover.Agents.DirectorClusters;
 /// follow. A timer judges heartbeats; a reminder brings the grain back on another silo when its silo dies.
 /// </summary>
 [GrainType(DirectorClusterPlacement.GrainType)]
+[NodeRulePlacement]
+[GrainDirectory(Fenced.Directory)]
 public sealed partial class DirectorClusterGrain(
-    [PersistentState("director")] IPersistentState<DirectorClusterRecord> state,
+    [PersistentState("director", Fenced.Storage)] IPersistentState<DirectorClusterRecord> state,
     TopologyView topology,
     MembershipView membership,
     IClusterEventLog events,
+    NodeLease lease,
     TimeProvider timeProvider,
     ILogger<DirectorClusterGrain> logger) : Grain, IDirectorClusterGrain, IRemindable
 {
@@ -29,7 +37,7 @@ public sealed partial class DirectorClusterGrain(
     private AgentClusterSpec? _spec;
     private IGrainTimer? _timer;
 
-    private string AgentId => GetPrimaryKeyString();
+    private string AgentId => this.GetPrimaryKeyString();
 
     private DirectorClusterMachine Machine => _machine ?? throw new InvalidOperationException("The director cluster grain is not active.");
 
@@ -50,10 +58,10 @@ public sealed partial class DirectorClusterGrain(
                 cancellationToken);
         }
 
-        _timer = RegisterGrainTimer(TickAsync, _spec.Heartbeat, _spec.Heartbeat);
-        if (await GetReminder(WatchReminder) is null)
+        _timer = this.RegisterLeasedTimer(lease, TickAsync, _spec.Heartbeat, _spec.Heartbeat);
+        if (await this.GetReminder(WatchReminder, cancellationToken) is null)
         {
-            await RegisterOrUpdateReminder(WatchReminder, WatchPeriod, WatchPeriod);
+            await this.RegisterOrUpdateReminder(WatchReminder, WatchPeriod, WatchPeriod, cancellationToken);
         }
 
         LogActivated(AgentId, state.State.State, state.State.Epoch);
@@ -62,7 +70,7 @@ public sealed partial class DirectorClusterGrain(
     public async Task<DirectorAssignment> Heartbeat(DirectorHeartbeat heartbeat)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
-        if (SiloAddress.TryParse(heartbeat.Incarnation, out var silo) && membership.IsDead(silo))
+        if (membership.IsDead(heartbeat.Incarnation))
         {
             // Sent before its silo froze, or after it resumed: a Dead silo's instance gets no role.
             var dead = Machine.SiloDead(heartbeat.Incarnation, Now);
@@ -134,9 +142,9 @@ public sealed partial class DirectorClusterGrain(
         if (topology.Current.FindAgentCluster(AgentId) is not { } spec)
         {
             // The agent cluster left the topology: stop watching it.
-            if (await GetReminder(WatchReminder) is { } reminder)
+            if (await this.GetReminder(WatchReminder, cancellationToken) is { } reminder)
             {
-                await UnregisterReminder(reminder);
+                await this.UnregisterReminder(reminder, cancellationToken);
             }
 
             DeactivateOnIdle();
@@ -159,7 +167,7 @@ public sealed partial class DirectorClusterGrain(
             .ToList();
         foreach (var incarnation in incarnations)
         {
-            if (SiloAddress.TryParse(incarnation, out var silo) && membership.IsDead(silo))
+            if (membership.IsDead(incarnation))
             {
                 step = Combine(step, Machine.SiloDead(incarnation, now));
             }
@@ -176,7 +184,7 @@ public sealed partial class DirectorClusterGrain(
         if (heartbeatChanged)
         {
             _timer?.Dispose();
-            _timer = RegisterGrainTimer(TickAsync, spec.Heartbeat, spec.Heartbeat);
+            _timer = this.RegisterLeasedTimer(lease, TickAsync, spec.Heartbeat, spec.Heartbeat);
         }
 
         LogSettings(AgentId, spec.Heartbeat.TotalMilliseconds, spec.HeartbeatTimeout.TotalMilliseconds, spec.RequireFailoverConfirmation);

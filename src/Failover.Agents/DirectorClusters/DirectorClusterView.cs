@@ -1,6 +1,8 @@
 namespace Failover.Agents.DirectorClusters;
 
 /// <summary>One agent cluster as <c>client agents</c> shows it (JOC Cockpit's Resources → Agents).</summary>
+[GenerateSerializer]
+[Alias("Failover.DirectorClusterView")]
 public sealed record DirectorClusterView(
     string Id,
     string State,
@@ -13,4 +15,6 @@ public sealed record DirectorClusterView(
     IReadOnlyList<DirectorInstanceView> Instances);
 
 /// <summary>A director instance: its node, its role, and how long ago the witness last heard it (null: never).</summary>
+[GenerateSerializer]
+[Alias("Failover.DirectorInstanceView")]
 public sealed record DirectorInstanceView(string Instance, string Node, string Role, long? LastHeartbeatAgeMs, string? Incarnation);

@@ -1,6 +1,7 @@
 using Failover.Agents.Topology;
-using Failover.Runtime.Grains;
-using Failover.Runtime.Hosting;
+using Orleans;
+using Orleans.Runtime;
+using Failover.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Failover.Agents.DirectorClusters;

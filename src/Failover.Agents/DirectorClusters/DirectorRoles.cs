@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Failover.Agents.Topology;
-using Failover.Runtime.Hosting;
+using Failover.Hosting;
 
 namespace Failover.Agents.DirectorClusters;
 

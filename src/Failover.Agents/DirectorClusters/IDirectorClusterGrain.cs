@@ -1,9 +1,11 @@
 using Failover.Agents.Topology;
-using Failover.Runtime.Grains;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Failover.Agents.DirectorClusters;
 
 /// <summary>The witness of one director agent cluster (key: the agent cluster's id).</summary>
+[Alias("Failover.IDirectorClusterGrain")]
 public interface IDirectorClusterGrain : IGrainWithStringKey
 {
     Task<DirectorAssignment> Heartbeat(DirectorHeartbeat heartbeat);
@@ -19,4 +21,6 @@ public interface IDirectorClusterGrain : IGrainWithStringKey
 }
 
 /// <summary>A user command's result: accepted, or refused with the reason.</summary>
+[GenerateSerializer]
+[Alias("Failover.CommandOutcome")]
 public sealed record CommandOutcome(bool Accepted, string Message);

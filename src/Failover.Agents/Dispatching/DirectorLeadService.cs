@@ -1,7 +1,8 @@
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Topology;
-using Failover.Runtime.Grains;
-using Failover.Runtime.Hosting;
+using Orleans;
+using Orleans.Runtime;
+using Failover.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -5,6 +5,8 @@ using Failover.Agents.Subagents;
 namespace Failover.Agents.Dispatching;
 
 /// <summary>One run of an order on a subagent.</summary>
+[GenerateSerializer]
+[Alias("Failover.RunRef")]
 public sealed record RunRef(string OrderId, int Attempt);
 
 /// <summary>
@@ -17,11 +19,15 @@ public sealed record RunRef(string OrderId, int Attempt);
 /// <param name="Epoch">The highest fencing token the subagent has seen for its agent.</param>
 /// <param name="Running">Processes the subagent runs now, for all dispatchers (its process limit is shared).</param>
 /// <param name="Wait">Whether the answer may wait (up to the heartbeat period) for commands.</param>
+[GenerateSerializer]
+[Alias("Failover.SubagentPoll")]
 public sealed record SubagentPoll(
     string Subagent, string Incarnation, long Epoch, IReadOnlyList<RunRef> Known, int Running, bool Wait);
 
 /// <summary>What a subagent must do: the runs to start (all under <see cref="Epoch"/>) and the runs to kill.</summary>
 /// <param name="Leading">Whether an active director leads this dispatcher now (for the subagent's self-fencing).</param>
+[GenerateSerializer]
+[Alias("Failover.PollAnswer")]
 public sealed record PollAnswer(long Epoch, bool Leading, IReadOnlyList<JobRun> Start, IReadOnlyList<RunRef> Kill);
 
 /// <summary>How a run ended on its subagent.</summary>
@@ -37,6 +43,8 @@ public enum RunEnd
 }
 
 /// <summary>The end of one run, as a subagent reports it (and repeats until the dispatcher acknowledges it).</summary>
+[GenerateSerializer]
+[Alias("Failover.RunReport")]
 public sealed record RunReport(string OrderId, int Attempt, long Epoch, RunEnd End, int? ExitCode, string? Detail, long DurationMs, string OutputTail)
 {
     public RunRef Run => new(OrderId, Attempt);
@@ -44,20 +52,31 @@ public sealed record RunReport(string OrderId, int Attempt, long Epoch, RunEnd E
 
 /// <summary>The active director's lead, sent to each dispatcher of its agent every heartbeat period.</summary>
 /// <param name="Lease">How long the director may still act from when it sent this.</param>
+[GenerateSerializer]
+[Alias("Failover.DirectorLead")]
 public sealed record DirectorLead(string Agent, long Epoch, string Node, DirectorClusterState? State, TimeSpan Lease);
 
 /// <summary>The answer to a submission: the order (new or the existing one of that id), or why it was refused.</summary>
+[GenerateSerializer]
+[Alias("Failover.SubmitResult")]
 public sealed record SubmitResult(bool Accepted, bool Duplicate, OrderRecord? Order, string? Refusal);
 
 /// <summary>One subagent as a dispatcher sees it.</summary>
+[GenerateSerializer]
+[Alias("Failover.SubagentStatus")]
 public sealed record SubagentStatus(
     string Id, string Agent, string Node, bool Enabled, bool Heartbeating, bool Available, int Running, int ProcessLimit, long? LastHeardAgeMs, string? Unavailable);
 
 /// <summary>A dispatcher's overview for <c>client subagents</c> and the benchmarks.</summary>
+[GenerateSerializer]
+[Alias("Failover.DispatcherStatus")]
 public sealed record DispatcherStatus(string Key, long Epoch, bool Leading, string? LeadNode, int Pending, int Processing, IReadOnlyList<SubagentStatus> Subagents)
 {
     /// <summary>Since activation: how many batches of order writes, how many writes, and how long the database took for them.</summary>
+    [Id(0)]
     public WriteStatistics Writes { get; init; } = new(0, 0, 0);
 }
 
+[GenerateSerializer]
+[Alias("Failover.WriteStatistics")]
 public sealed record WriteStatistics(long Batches, long Orders, double Milliseconds);

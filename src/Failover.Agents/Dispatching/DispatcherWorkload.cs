@@ -1,6 +1,7 @@
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Topology;
-using Failover.Runtime.Grains;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Failover.Agents.Dispatching;
 

@@ -1,6 +1,7 @@
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Orders;
-using Failover.Runtime.Grains;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Failover.Agents.Dispatching;
 
@@ -8,6 +9,7 @@ namespace Failover.Agents.Dispatching;
 /// The job dispatcher of one candidate set (key: <see cref="CandidateSet.Key"/>, the subagent cluster's id or
 /// <c>agent:&lt;id&gt;</c>): keeps the set's open orders, chooses their subagents and hears the subagents.
 /// </summary>
+[Alias("Failover.IJobDispatcherGrain")]
 public interface IJobDispatcherGrain : IGrainWithStringKey
 {
     /// <summary>Durable before it returns; the same id again returns the same order.</summary>

@@ -1,11 +1,16 @@
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Orders;
 using Failover.Agents.Topology;
-using Failover.Runtime.Grains;
-using Failover.Runtime.Membership;
+using Orleans;
+using Orleans.Runtime;
+using Failover.Hosting.Membership;
 using Failover.Runtime.Persistence;
 using Failover.Runtime.Records;
 using Microsoft.Extensions.Logging;
+using Failover.Hosting.Directory;
+using Failover.Hosting.Leases;
+using Orleans.Concurrency;
+using Orleans.GrainDirectory;
 
 namespace Failover.Agents.Dispatching;
 
@@ -15,11 +20,13 @@ namespace Failover.Agents.Dispatching;
 /// command that depends on it leaves the grain. Subagents long-poll it for commands; a timer judges their heartbeats.
 /// </summary>
 [Reentrant]
+[GrainDirectory(Fenced.Directory)]
 public sealed partial class JobDispatcherGrain(
-    [PersistentState("dispatcher")] IPersistentState<DispatcherSettings> state,
+    [PersistentState("dispatcher", Fenced.Storage)] IPersistentState<DispatcherSettings> state,
     TopologyView topology,
     MembershipView membership,
     IRecordStore records,
+    NodeLease lease,
     TimeProvider timeProvider,
     ILogger<JobDispatcherGrain> logger) : Grain, IJobDispatcherGrain
 {
@@ -37,7 +44,7 @@ public sealed partial class JobDispatcherGrain(
     private IGrainTimer? _timer;
     private WriteStatistics _writes = new(0, 0, 0);
 
-    private string Key => GetPrimaryKeyString();
+    private string Key => this.GetPrimaryKeyString();
 
     private DispatcherCore Core => _core ?? throw new InvalidOperationException("The job dispatcher grain is not active.");
 
@@ -53,7 +60,7 @@ public sealed partial class JobDispatcherGrain(
         _core = new DispatcherCore(Key, state.State, open, Now);
         _settingsWrittenAt = Now;
         // Interleaved: a tick must not wait for the subagents' parked polls, nor hold back submissions.
-        _timer = RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(CheckPeriod, CheckPeriod) { Interleave = true });
+        _timer = this.RegisterLeasedTimer(lease, TickAsync, new GrainTimerCreationOptions(CheckPeriod, CheckPeriod) { Interleave = true });
         LogActivated(Key, open.Count, Core.Epoch);
     }
 
@@ -232,7 +239,7 @@ public sealed partial class JobDispatcherGrain(
     {
         var topologyNow = Topology;
         var timeout = HeartbeatTimeout(topologyNow);
-        Core.Check(Now, Utc, topologyNow, timeout, incarnation => SiloAddress.TryParse(incarnation, out var silo) && membership.IsDead(silo));
+        Core.Check(Now, Utc, topologyNow, timeout, incarnation => membership.IsDead(incarnation));
         Core.Dispatch(Now, Utc, topologyNow, timeout, full: true);
         try
         {

@@ -1,8 +1,8 @@
 using System.Threading.Channels;
-using Failover.Runtime.Configuration;
 using Failover.Runtime.Events;
-using Failover.Runtime.Grains;
-using Failover.Runtime.Hosting;
+using Orleans;
+using Orleans.Runtime;
+using Failover.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,7 +18,6 @@ internal sealed record FailoverPairServices(
     IClusterEventLog Events,
     TimeProvider Time,
     ManagedAgentLauncher Launcher,
-    IOptions<MessagingOptions> Messaging,
     ILoggerFactory LoggerFactory);
 
 /// <summary>
@@ -53,6 +52,9 @@ internal sealed class FailoverPairAgent : BackgroundService
     private bool _peerUnreachable;
     private bool _witnessUnreachable;
     private CancellationToken _stopping;
+
+    /// <summary>The peer's node name, once a heartbeat of it was heard (placement keeps the pair's witness off it).</summary>
+    public string? PeerNode => Volatile.Read(ref _peerNode);
 
     public FailoverPairAgent(FailoverAgentConfig config, ManagedAgentDefinition definition, FailoverPairServices services)
     {
@@ -165,7 +167,7 @@ internal sealed class FailoverPairAgent : BackgroundService
 
     private async Task PeerLoopAsync(CancellationToken cancellationToken)
     {
-        await using var link = new PeerLink(_config, _services.Silo.ClusterId, _services.Messaging.Value, _services.LoggerFactory);
+        using var link = new PeerLink(_config);
         var period = _config.HeartbeatPeriod;
         var callTimeout = period < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : period;
         while (!cancellationToken.IsCancellationRequested)

@@ -1,8 +1,10 @@
-using Failover.Runtime.Grains;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Failover.Agents.FailoverPairs;
 
 /// <summary>The witness ("central") of one pair, keyed by <c>agent_vip_identity</c>. Both failover agents heartbeat it.</summary>
+[Alias("Failover.IFailoverPairWitnessGrain")]
 public interface IFailoverPairWitnessGrain : IGrainWithStringKey
 {
     Task<WitnessVerdict> Heartbeat(WitnessReport report);
@@ -11,6 +13,7 @@ public interface IFailoverPairWitnessGrain : IGrainWithStringKey
 }
 
 /// <summary>The identities of all pairs ever started in the cluster (key <see cref="Key"/>), for <c>client failover-pairs</c>.</summary>
+[Alias("Failover.IFailoverPairRegistryGrain")]
 public interface IFailoverPairRegistryGrain : IGrainWithStringKey
 {
     public const string Key = "all";
@@ -22,6 +25,8 @@ public interface IFailoverPairRegistryGrain : IGrainWithStringKey
 
 /// <summary>One pair as <c>client failover-pairs</c> shows it (DESIGN §6).</summary>
 /// <param name="RunningOn">The node(s) whose last report, within timeout, says the managed agent runs there; null if none.</param>
+[GenerateSerializer]
+[Alias("Failover.FailoverPairStatus")]
 public sealed record FailoverPairStatus(
     string Identity,
     string? Behavior,
@@ -31,6 +36,8 @@ public sealed record FailoverPairStatus(
     IReadOnlyList<FailoverPairView> Views);
 
 /// <summary>One side's view, as it last reported it to the witness.</summary>
+[GenerateSerializer]
+[Alias("Failover.FailoverPairView")]
 public sealed record FailoverPairView(
     string Node,
     string AgentId,

@@ -1,4 +1,5 @@
-using Failover.Runtime.Grains;
+using Orleans;
+using Orleans.Runtime;
 using Failover.Runtime.Persistence;
 
 namespace Failover.Agents.FailoverPairs;

@@ -1,10 +1,19 @@
-using Failover.Runtime.Grains;
+using Orleans;
+using Orleans.Runtime;
+using Failover.Hosting.Directory;
+using Failover.Hosting.Placement;
+using Orleans.GrainDirectory;
 
 namespace Failover.Agents.FailoverPairs;
 
 /// <summary>The thin shell around <see cref="PairWitness"/>: in memory only, so a new activation starts fresh.</summary>
+[GrainType(GrainType)]
+[NodeRulePlacement]
+[GrainDirectory(Fenced.Directory)]
 public sealed class FailoverPairWitnessGrain(TimeProvider time) : Grain, IFailoverPairWitnessGrain
 {
+    public const string GrainType = "failover-pair-witness";
+
     private PairWitness _witness = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -16,14 +25,14 @@ public sealed class FailoverPairWitnessGrain(TimeProvider time) : Grain, IFailov
     public Task<WitnessVerdict> Heartbeat(WitnessReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (report.Identity != GetPrimaryKeyString())
+        if (report.Identity != this.GetPrimaryKeyString())
         {
-            throw new ArgumentException($"a heartbeat for pair '{report.Identity}' reached the witness of '{GetPrimaryKeyString()}'", nameof(report));
+            throw new ArgumentException($"a heartbeat for pair '{report.Identity}' reached the witness of '{this.GetPrimaryKeyString()}'", nameof(report));
         }
 
         DelayDeactivation(TimeSpan.FromHours(1));
         return Task.FromResult(_witness.Heartbeat(report, time.GetUtcNow()));
     }
 
-    public Task<FailoverPairStatus> GetStatus() => Task.FromResult(PairStatusBuilder.Build(GetPrimaryKeyString(), _witness, time.GetUtcNow()));
+    public Task<FailoverPairStatus> GetStatus() => Task.FromResult(PairStatusBuilder.Build(this.GetPrimaryKeyString(), _witness, time.GetUtcNow()));
 }

@@ -1,15 +1,14 @@
-using Failover.Runtime.Configuration;
 using Failover.Runtime.Events;
-using Failover.Runtime.Grains;
-using Failover.Runtime.Hosting;
-using Failover.Runtime.Messaging;
-using Failover.Runtime.Placement;
+using Orleans;
+using Orleans.Runtime;
+using Failover.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Failover.Hosting.Placement;
 
 namespace Failover.Agents.FailoverPairs;
 
@@ -29,9 +28,7 @@ public static class FailoverPairsServiceCollectionExtensions
         var definitions = ReadManagedAgents(configuration);
         var configs = ReadFailoverAgents(configuration, definitions);
 
-        services.AddGrain<FailoverPairWitnessGrain>();
-        services.AddGrain<FailoverPairRegistryGrain>();
-        services.TryAddSingleton(sp => SiloKeyPair.LoadOrCreate(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ResolveDataDirectory()));
+        services.TryAddSingleton(sp => SiloKeyPair.LoadOrCreate(sp.GetRequiredService<IOptions<FailoverSiloOptions>>().Value.ResolveDataDirectory()));
         if (configs.Count == 0)
         {
             return services;
@@ -46,7 +43,6 @@ public static class FailoverPairsServiceCollectionExtensions
             sp.GetRequiredService<IClusterEventLog>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ManagedAgentLauncher>(),
-            sp.GetRequiredService<IOptions<MessagingOptions>>(),
             sp.GetRequiredService<ILoggerFactory>()));
         for (var i = 0; i < configs.Count; i++)
         {
@@ -57,15 +53,14 @@ public static class FailoverPairsServiceCollectionExtensions
         }
 
         services.TryAddSingleton<FailoverPairAgents>();
-        services.AddSingleton<ISystemRequestHandler, PeerHeartbeatHandler>();
-        services.AddSingleton<IGrainPlacement>(sp => new WitnessPlacement(configs, sp.GetRequiredService<LocalSilo>()));
+        services.AddSingleton<INodePlacementRule>(sp => new WitnessPlacement(sp.GetRequiredService<FailoverPairAgents>(), sp.GetRequiredService<LocalSilo>()));
         return services;
     }
 
     /// <summary>The silo's public key (made on first use), as <c>silo show-key</c> prints it.</summary>
     public static string ShowKey(IConfiguration configuration)
     {
-        var options = configuration.Get<SiloOptions>() ?? new SiloOptions();
+        var options = configuration.Get<FailoverSiloOptions>() ?? new FailoverSiloOptions();
         using var keys = SiloKeyPair.LoadOrCreate(options.ResolveDataDirectory());
         return keys.PublicKey;
     }

@@ -17,4 +17,6 @@ public sealed record PairStep(
 /// and has been active that long.</param>
 /// <param name="SecondaryMayRun">To the primary: the secondary runs the agent, may have been allowed to start it, or the
 /// witness cannot know (it is fresh).</param>
+[GenerateSerializer]
+[Alias("Failover.WitnessVerdict")]
 public sealed record WitnessVerdict(bool PrimaryConfirmedDown, bool SecondaryMayRun);

@@ -1,7 +1,8 @@
 using Failover.Agents.Dispatching;
 using Failover.Agents.Orders;
 using Failover.Agents.Topology;
-using Failover.Runtime.Grains;
+using Orleans;
+using Orleans.Runtime;
 using Failover.Runtime.Records;
 
 namespace Failover.Agents.FileWatches;

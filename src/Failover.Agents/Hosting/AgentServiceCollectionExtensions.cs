@@ -4,8 +4,8 @@ using Failover.Agents.FileWatches;
 using Failover.Agents.Subagents;
 using Failover.Agents.SiloControl;
 using Failover.Agents.Topology;
-using Failover.Runtime.Hosting;
-using Failover.Runtime.Placement;
+using Failover.Hosting;
+using Failover.Hosting.Placement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +15,7 @@ namespace Failover.Agents.Hosting;
 public static class AgentServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the agents to a silo (after <c>AddFailoverSilo</c>): the topology and its watcher, director agent clusters
+    /// Adds the agents to a silo (after <c>AddFailoverCluster</c>): the topology and its watcher, director agent clusters
     /// (witness grains and this node's director instances), job dispatchers and this node's subagents, and operator
     /// control of the silo.
     /// </summary>
@@ -26,12 +26,11 @@ public static class AgentServiceCollectionExtensions
             .Bind(configuration.GetSection(AgentOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddGrainsFromAssembly(typeof(AgentServiceCollectionExtensions).Assembly);
         services.TryAddSingleton<TopologyView>();
         services.TryAddSingleton<ShutdownIntent>();
         services.TryAddSingleton<DirectorRoles>();
-        services.AddSingleton<IGrainPlacement, DirectorClusterPlacement>();
-        services.AddSingleton<IGrainPlacement, SiloControlPlacement>();
+        services.AddSingleton<INodePlacementRule, DirectorClusterPlacement>();
+        services.AddSingleton<INodePlacementRule, SiloControlPlacement>();
         services.AddHostedService<TopologyWatcher>();
         services.AddHostedService<DirectorInstanceService>();
         services.TryAddSingleton(sp => new JobProcessRunner(new JobRunnerOptions(), sp.GetRequiredService<TimeProvider>()));

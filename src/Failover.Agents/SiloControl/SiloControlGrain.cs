@@ -1,19 +1,22 @@
 using Failover.Agents.Hosting;
-using Failover.Runtime.Grains;
-using Failover.Runtime.Hosting;
+using Orleans;
+using Orleans.Runtime;
+using Failover.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Failover.Hosting.Placement;
 
 namespace Failover.Agents.SiloControl;
 
 [GrainType(SiloControlPlacement.GrainType)]
+[NodeRulePlacement]
 public sealed partial class SiloControlGrain(
     LocalSilo silo, ShutdownIntent shutdown, IHostApplicationLifetime lifetime, ILogger<SiloControlGrain> logger) : Grain, ISiloControlGrain
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken) =>
-        GetPrimaryKeyString() == silo.NodeName
+        this.GetPrimaryKeyString() == silo.NodeName
             ? Task.CompletedTask
-            : throw new InvalidOperationException($"node '{GetPrimaryKeyString()}' has no Active silo");
+            : throw new InvalidOperationException($"node '{this.GetPrimaryKeyString()}' has no Active silo");
 
     public Task<string> Stop(bool failOver)
     {

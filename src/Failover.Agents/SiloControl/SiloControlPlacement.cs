@@ -1,16 +1,15 @@
-using Failover.Runtime.Grains;
-using Failover.Runtime.Membership;
-using Failover.Runtime.Placement;
+using Failover.Hosting.Placement;
+using Orleans.Runtime;
 
 namespace Failover.Agents.SiloControl;
 
-/// <summary>Places a node's control grain on that node's Active silo.</summary>
-internal sealed class SiloControlPlacement : IGrainPlacement
+/// <summary>Places a node's control grain on that node's Active silo (its newest incarnation).</summary>
+internal sealed class SiloControlPlacement : INodePlacementRule
 {
     public const string GrainType = "silo-control";
 
-    public bool Covers(GrainId grain) => grain.Type == GrainType;
+    public bool Covers(GrainId grain) => grain.Type.ToString() == GrainType;
 
-    public SiloAddress? Choose(GrainId grain, IReadOnlyList<MembershipEntry> activeSilos, SiloAddress self) =>
-        activeSilos.Where(s => s.SiloName == grain.Key).OrderByDescending(s => s.Address.Generation).FirstOrDefault()?.Address;
+    public SiloAddress? Choose(GrainId grain, IReadOnlyList<ClusterMember> candidates, SiloAddress local) =>
+        candidates.Where(s => s.Name == grain.Key.ToString()).OrderByDescending(s => s.SiloAddress.Generation).FirstOrDefault()?.SiloAddress;
 }

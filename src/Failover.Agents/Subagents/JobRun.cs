@@ -8,18 +8,25 @@ namespace Failover.Agents.Subagents;
 /// One run of an order's job on a subagent: either a command to start (<see cref="Command"/>) or a builtin job run
 /// in-process (<see cref="Builtin"/>, one of <see cref="BuiltinJobs.Names"/>).
 /// </summary>
+[GenerateSerializer]
+[Alias("Failover.JobRun")]
 public sealed record JobRun
 {
+    [Id(0)]
     public required string OrderId { get; init; }
 
+    [Id(1)]
     public int Attempt { get; init; } = 1;
 
     /// <summary>Executable to start: a path, or a name looked up on the PATH (the run's, else the subagent's).</summary>
+    [Id(2)]
     public string? Command { get; init; }
 
+    [Id(3)]
     public IReadOnlyList<string> Args { get; init => field = [.. value]; } = [];
 
     /// <summary>Variables added to the subagent's environment (the job's env and the <c>ORDER_</c> variables).</summary>
+    [Id(4)]
     public IReadOnlyDictionary<string, string> Environment
     {
         get;
@@ -27,15 +34,19 @@ public sealed record JobRun
     } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
 
     /// <summary>Null = the subagent's working directory.</summary>
+    [Id(5)]
     public string? WorkingDirectory { get; init; }
 
     /// <summary>A run taking longer is killed (the whole process tree) and ends <see cref="JobEnd.TimedOut"/>; null = no limit.</summary>
+    [Id(6)]
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>One of <see cref="BuiltinJobs.Names"/>; then <see cref="Command"/> is ignored.</summary>
+    [Id(7)]
     public string? Builtin { get; init; }
 
     /// <summary>The order's arguments by name (builtins read theirs from here; processes see them as environment variables).</summary>
+    [Id(8)]
     public IReadOnlyDictionary<string, string> Arguments
     {
         get;

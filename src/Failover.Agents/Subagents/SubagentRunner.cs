@@ -1,7 +1,8 @@
 using Failover.Agents.Dispatching;
 using Failover.Agents.FailoverPairs;
 using Failover.Agents.Topology;
-using Failover.Runtime.Grains;
+using Orleans;
+using Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Failover.Agents.Subagents;

@@ -1,8 +1,9 @@
 using Failover.Agents.Dispatching;
 using Failover.Agents.Hosting;
 using Failover.Agents.Topology;
-using Failover.Runtime.Grains;
-using Failover.Runtime.Hosting;
+using Orleans;
+using Orleans.Runtime;
+using Failover.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

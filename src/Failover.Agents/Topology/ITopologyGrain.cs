@@ -1,8 +1,10 @@
-using Failover.Runtime.Grains;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Failover.Agents.Topology;
 
 /// <summary>The cluster's topology, kept by one grain (key <see cref="Key"/>); silos poll it to learn their roles.</summary>
+[Alias("Failover.ITopologyGrain")]
 public interface ITopologyGrain : IGrainWithStringKey
 {
     public const string Key = "topology";
@@ -15,7 +17,11 @@ public interface ITopologyGrain : IGrainWithStringKey
 }
 
 /// <summary>A stored topology: its canonical JSON and the version it was applied as (0 = none yet).</summary>
+[GenerateSerializer]
+[Alias("Failover.TopologySnapshot")]
 public sealed record TopologySnapshot(long Version, string Json, string ContentHash);
 
 /// <summary>What an apply did: <see cref="Changes"/> is one line per changed entity (empty when nothing changed).</summary>
+[GenerateSerializer]
+[Alias("Failover.TopologyApplyResult")]
 public sealed record TopologyApplyResult(bool Changed, long Version, IReadOnlyList<string> Changes);

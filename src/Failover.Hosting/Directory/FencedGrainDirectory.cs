@@ -12,8 +12,6 @@ namespace Failover.Hosting.Directory;
 /// </summary>
 internal sealed class FencedGrainDirectory(IGrainDirectoryTable table, FencingTokens tokens) : IGrainDirectory
 {
-    public const string Name = "fenced";
-
     public Task<GrainAddress?> Register(GrainAddress address) => Register(address, null, CancellationToken.None);
 
     public Task<GrainAddress?> Register(GrainAddress address, CancellationToken cancellationToken) => Register(address, null, cancellationToken);

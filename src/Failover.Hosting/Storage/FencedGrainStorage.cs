@@ -15,8 +15,6 @@ namespace Failover.Hosting.Storage;
 /// </summary>
 internal sealed class FencedGrainStorage(IGrainStateStore store, FencingTokens tokens, JsonGrainStorageSerializer serializer) : IGrainStorage
 {
-    public const string Name = "fenced";
-
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         ReadStateAsync(stateName, grainId, grainState, CancellationToken.None);
 
