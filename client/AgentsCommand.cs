@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Topology;
-using Failover.Runtime.Client;
+using Failover.Hosting.Clients;
 
 namespace Failover.Client;
 
@@ -50,7 +50,7 @@ internal static class AgentsCommand
         return 0;
     }
 
-    public static async Task<TopologyDocument> ReadTopologyAsync(ClusterClient client, CancellationToken cancellationToken)
+    public static async Task<TopologyDocument> ReadTopologyAsync(FailoverClient client, CancellationToken cancellationToken)
     {
         var snapshot = await client.GetGrain<ITopologyGrain>(ITopologyGrain.Key).GetIfNewer(0).WaitAsync(cancellationToken);
         return snapshot is null ? TopologyDocument.Empty : TopologyParser.Parse(snapshot.Json);

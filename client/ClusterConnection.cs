@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Failover.Runtime.Client;
+using Failover.Hosting.Clients;
 
 namespace Failover.Client;
 
@@ -8,11 +8,9 @@ internal static class ClusterConnection
 {
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static async Task<ClusterClient> ConnectAsync(ClientCommandLine commandLine, CancellationToken cancellationToken)
+    public static async Task<FailoverClient> ConnectAsync(ClientCommandLine commandLine, CancellationToken cancellationToken)
     {
         await ClientDatabase.CheckAsync(commandLine.Database, cancellationToken);
-        return await ClusterClient.ConnectAsync(
-            new ClusterClientOptions { Database = commandLine.Database, ClusterId = commandLine.ClusterId },
-            cancellationToken: cancellationToken);
+        return await FailoverClient.ConnectAsync(commandLine.Database, commandLine.ClusterId, cancellationToken);
     }
 }

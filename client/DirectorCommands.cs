@@ -1,3 +1,4 @@
+using Failover.Hosting.Clients;
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Topology;
 
@@ -29,7 +30,7 @@ internal static class DirectorCommands
         return await ReportAsync(outcome, output, error);
     }
 
-    private static async Task<string> FindAgentAsync(Runtime.Client.ClusterClient client, string agent, CancellationToken cancellationToken)
+    private static async Task<string> FindAgentAsync(FailoverClient client, string agent, CancellationToken cancellationToken)
     {
         var topology = await AgentsCommand.ReadTopologyAsync(client, cancellationToken);
         return topology.FindAgentCluster(agent) is null

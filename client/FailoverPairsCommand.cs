@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Failover.Agents.FailoverPairs;
-using Failover.Runtime.Client;
-using Failover.Runtime.Grains;
+using Failover.Hosting.Clients;
 
 namespace Failover.Client;
 

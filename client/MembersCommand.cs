@@ -16,7 +16,7 @@ internal static class MembersCommand
         }
 
         await using var database = await ClientDatabase.OpenAsync(commandLine.Database, cancellationToken);
-        var snapshot = await database.CreateMembershipTable(commandLine.ClusterId).ReadAllAsync(cancellationToken);
+        var snapshot = await database.CreateMembershipRows(commandLine.ClusterId).ReadAllAsync(cancellationToken);
         var members = MemberView.From(snapshot);
         if (commandLine.Json)
         {

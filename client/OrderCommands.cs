@@ -188,7 +188,7 @@ internal static class OrderCommands
             return await client.GetGrain<IJobDispatcherGrain>(dispatcher).GetOrder(stored.Id).WaitAsync(deadline.Token) ?? stored;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is OperationCanceledException or TimeoutException or IOException
-            or System.Net.Sockets.SocketException or Failover.Runtime.Grains.SiloUnavailableException or Failover.Runtime.Grains.GrainCallException)
+            or System.Net.Sockets.SocketException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansException or Failover.Hosting.Clients.ClusterUnavailableException)
         {
             return stored;
         }

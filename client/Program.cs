@@ -37,7 +37,7 @@ catch (UsageException exception)
     return 2;
 }
 catch (Exception exception) when (exception is DatabaseUnavailableException or SchemaVersionException or FormatException
-    or Failover.Runtime.Grains.SiloUnavailableException or Failover.Runtime.Grains.GrainCallException or TimeoutException or InvalidOperationException)
+    or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansException or Failover.Hosting.Clients.ClusterUnavailableException or TimeoutException or InvalidOperationException)
 {
     Console.Error.WriteLine($"error: {exception.Message}");
     return 1;

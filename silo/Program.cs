@@ -1,7 +1,7 @@
 using System.Net;
-using Failover.Agents.Hosting;
 using Failover.Agents.FailoverPairs;
-using Failover.Runtime.Hosting;
+using Failover.Agents.Hosting;
+using Failover.Hosting;
 using Failover.Runtime.Storage;
 using Failover.Silo;
 using Microsoft.Extensions.Logging.Console;
@@ -46,7 +46,10 @@ try
         return 0;
     }
 
-    builder.Services.AddFailoverSilo(builder.Configuration);
+    // The schema first (the official providers read their queries from it at start); a database that is down or
+    // newer than this binary stops the silo here with one line.
+    await ApplySchemaAsync(builder.Configuration, quiet: true);
+    builder.UseOrleans(silo => silo.AddFailoverCluster(builder.Configuration));
     builder.Services.AddFailoverAgents(builder.Configuration);
     builder.Services.AddFailoverPairs(builder.Configuration);
     port = builder.Configuration.GetValue("Port", 11111);
@@ -54,7 +57,7 @@ try
     var host = builder.Configuration.GetValue("Host", "127.0.0.1")!;
     builder.WebHost.ConfigureKestrel(kestrel =>
     {
-        // The silo port speaks the silo protocol (the runtime binds it); HTTP is only there when asked for.
+        // The silo and gateway ports are Orleans' (it binds them); HTTP is only there when asked for.
         if (httpPort > 0)
         {
             kestrel.Listen(IPAddress.TryParse(host, out var address) ? address : IPAddress.Any, httpPort);
@@ -92,16 +95,26 @@ static void ConfigureLogging(ILoggingBuilder logging)
     // Start-up failures are reported as one line by ErrorReporter; the host's own stack trace would only bury it.
     logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
     logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+    // Orleans logs its start-up in detail at Information; keep its warnings and errors.
+    logging.AddFilter("Orleans", LogLevel.Warning);
 }
 
 static async Task<int> InitDatabaseAsync(IConfiguration configuration)
+{
+    await ApplySchemaAsync(configuration, quiet: false);
+    return 0;
+}
+
+static async Task ApplySchemaAsync(IConfiguration configuration, bool quiet)
 {
     var location = DatabaseLocation.Parse(configuration.GetValue("Database", DatabaseLocation.Default)!);
     await using var database = ClusterDatabase.Open(location);
     await database.CheckConnectionAsync(CancellationToken.None);
     var status = await database.ApplySchemaAsync(CancellationToken.None);
-    Console.WriteLine(status.AppliedScripts.Count == 0
-        ? $"{location}: schema is up to date (version {status.VersionAfter})"
-        : $"{location}: schema version {status.VersionBefore} -> {status.VersionAfter} ({string.Join(", ", status.AppliedScripts)})");
-    return 0;
+    if (!quiet)
+    {
+        Console.WriteLine(status.AppliedScripts.Count == 0
+            ? $"{location}: schema is up to date (version {status.VersionAfter})"
+            : $"{location}: schema version {status.VersionBefore} -> {status.VersionAfter} ({string.Join(", ", status.AppliedScripts)})");
+    }
 }

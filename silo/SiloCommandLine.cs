@@ -21,10 +21,12 @@ internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string
     public bool FailOver { get; init; }
 
     public const string Usage = """
-        usage: silo [run] --node NAME [--port N] [--http-port N] [--host ADDRESS] [--database DB] [--cluster-id ID] [--service-id ID] [--data-directory DIR] [--config FILE]
+        usage: silo [run] --node NAME [--port N] [--gateway-port N] [--http-port N] [--host ADDRESS] [--database DB] [--cluster-id ID] [--service-id ID] [--data-directory DIR] [--config FILE]
                silo init-db [--database DB] [--config FILE]
                silo stop --node NAME [--fail-over] [--database DB] [--cluster-id ID] [--config FILE]
                silo show-key [--data-directory DIR] [--database DB] [--config FILE]   the public key for a peer's remote_serverkey
+          --port is the Orleans silo port (default 11111); clients connect to --gateway-port (default --port + 1)
+          --host is the IP address other silos and clients reach this silo at (default 127.0.0.1)
           DB is sqlite:PATH (default sqlite:./data/cluster.db) or postgres:CONNECTION_STRING
         """;
 
@@ -32,6 +34,7 @@ internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string
     {
         ["--node"] = "Node",
         ["--port"] = "Port",
+        ["--gateway-port"] = "GatewayPort",
         ["--http-port"] = "HttpPort",
         ["--host"] = "Host",
         ["--database"] = "Database",
@@ -96,7 +99,7 @@ internal sealed record SiloCommandLine(SiloVerb Verb, IReadOnlyDictionary<string
                 continue;
             }
 
-            if (name is "--port" or "--http-port")
+            if (name is "--port" or "--gateway-port" or "--http-port")
             {
                 ValidatePort(name, value);
             }

@@ -13,8 +13,8 @@ internal static class SiloConfiguration
 
     private static readonly HashSet<string> s_knownTopLevelKeys = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Node", "Host", "Port", "HttpPort", "Database", "ClusterId", "ServiceId", "DataDirectory",
-        "Membership", "Grains", "Reminders", "Messaging", "Agents", "Logging", "ManagedAgents", "FailoverAgents",
+        "Node", "Host", "Port", "GatewayPort", "HttpPort", "Database", "ClusterId", "ServiceId", "DataDirectory",
+        "Membership", "Lease", "Reminders", "Agents", "Logging", "ManagedAgents", "FailoverAgents",
     };
 
     public static void Apply(IConfigurationBuilder configuration, SiloCommandLine commandLine)

@@ -1,5 +1,5 @@
 using Failover.Agents.SiloControl;
-using Failover.Runtime.Client;
+using Failover.Hosting.Clients;
 using Failover.Runtime.Storage;
 
 namespace Failover.Silo;
@@ -10,15 +10,17 @@ internal static class StopSiloCommand
     public static async Task<int> RunAsync(IConfiguration configuration, bool failOver)
     {
         var node = configuration.GetValue<string>("Node")!;
-        var options = new ClusterClientOptions
+        var database = DatabaseLocation.Parse(configuration.GetValue("Database", DatabaseLocation.Default)!);
+        if (database.Kind == DatabaseKind.Sqlite && !File.Exists(database.ConnectionString))
         {
-            Database = DatabaseLocation.Parse(configuration.GetValue("Database", DatabaseLocation.Default)!),
-            ClusterId = configuration.GetValue("ClusterId", "default")!,
-        };
-        await using var client = await ClusterClient.ConnectAsync(options);
+            Console.Error.WriteLine($"error: there is no cluster database at {database.ConnectionString}, so no silo of node {node} runs on it");
+            return ErrorReporter.FailureExitCode;
+        }
+
+        await using var client = await FailoverClient.ConnectAsync(database, configuration.GetValue("ClusterId", "default")!, CancellationToken.None);
         try
         {
-            Console.WriteLine(await client.GetGrain<ISiloControlGrain>(node).Stop(failOver));
+            Console.WriteLine(await client.Grains.GetGrain<ISiloControlGrain>(node).Stop(failOver));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -1,0 +1,36 @@
+using Failover.Hosting.Storage;
+using Failover.Runtime.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace Failover.Hosting.Clients;
+
+public static class FailoverClientBuilderExtensions
+{
+    /// <summary>How long a client call may take before it fails with a TimeoutException (Orleans' default is 30 s).</summary>
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Connects an Orleans client to the Failover cluster <paramref name="clusterId"/> whose silos write their
+    /// gateways into the membership table at <paramref name="database"/> (Orleans' ADO.NET gateway list).
+    /// </summary>
+    public static IClientBuilder UseFailoverCluster(this IClientBuilder client, DatabaseLocation database, string clusterId, string serviceId = "default")
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(database);
+        client.Services.Configure<ClusterOptions>(options =>
+        {
+            options.ClusterId = clusterId;
+            options.ServiceId = serviceId;
+        });
+        client.UseAdoNetClustering(options =>
+        {
+            options.Invariant = AdoNetConnection.Invariant(database);
+            options.ConnectionString = AdoNetConnection.ConnectionString(database);
+        });
+        client.Services.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+        client.Services.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ResponseTimeout);
+        return client;
+    }
+}
