@@ -1,7 +1,10 @@
-using Failover.Runtime.Grains;
-using Failover.Runtime.Hosting;
+using Failover.Hosting;
+using Failover.Hosting.Directory;
+using Failover.Hosting.Reminders;
 using Failover.Runtime.Persistence;
 using Microsoft.Extensions.Logging;
+using Orleans.GrainDirectory;
+using Orleans.Storage;
 
 namespace Failover.TestHost;
 
@@ -20,7 +23,8 @@ public sealed class LedgerState
     public List<string> Entries { get; set; } = [];
 }
 
-public sealed class LocatorGrain(LocalSilo silo, [PersistentState("count")] IPersistentState<LedgerState> state) : Grain, ILocatorGrain
+[GrainDirectory(Fenced.Directory)]
+public sealed class LocatorGrain(LocalSilo silo, [PersistentState("count", Fenced.Storage)] IPersistentState<LedgerState> state) : Grain, ILocatorGrain
 {
     public Task<string> Where() => Task.FromResult(silo.NodeName);
 
@@ -42,7 +46,8 @@ public interface ILedgerGrain : IGrainWithStringKey
     Task<IReadOnlyList<string>> Read();
 }
 
-public sealed partial class LedgerGrain(LocalSilo silo, [PersistentState("ledger")] IPersistentState<LedgerState> ledger, ILogger<LedgerGrain> logger)
+[GrainDirectory(Fenced.Directory)]
+public sealed partial class LedgerGrain(LocalSilo silo, [PersistentState("ledger", Fenced.Storage)] IPersistentState<LedgerState> ledger, ILogger<LedgerGrain> logger)
     : Grain, ILedgerGrain, IRemindable
 {
     private IGrainTimer? _timer;
@@ -50,7 +55,7 @@ public sealed partial class LedgerGrain(LocalSilo silo, [PersistentState("ledger
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A reminder brings the ledger back after fail-over, so writing resumes wherever it lands.
-        if (await GetReminder("resume") is not null)
+        if (await this.GetReminder("resume", cancellationToken) is not null)
         {
             StartTimer(TimeSpan.FromMilliseconds(50));
         }
@@ -59,7 +64,7 @@ public sealed partial class LedgerGrain(LocalSilo silo, [PersistentState("ledger
     public async Task StartWriting(TimeSpan period)
     {
         StartTimer(period);
-        await RegisterOrUpdateReminder("resume", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        await this.RegisterOrUpdateReminder("resume", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     public Task<IReadOnlyList<string>> Read() => Task.FromResult<IReadOnlyList<string>>([.. ledger.State.Entries]);
@@ -69,7 +74,7 @@ public sealed partial class LedgerGrain(LocalSilo silo, [PersistentState("ledger
     private void StartTimer(TimeSpan period)
     {
         _timer?.Dispose();
-        _timer = RegisterGrainTimer(WriteAsync, period, period);
+        _timer = this.RegisterGrainTimer(WriteAsync, period, period);
     }
 
     private async Task WriteAsync(CancellationToken cancellationToken)
@@ -79,7 +84,7 @@ public sealed partial class LedgerGrain(LocalSilo silo, [PersistentState("ledger
         {
             await ledger.WriteStateAsync(cancellationToken);
         }
-        catch (ActivationFencedException exception)
+        catch (InconsistentStateException exception)
         {
             LogFenced(exception.Message);
             throw;
@@ -98,15 +103,24 @@ public interface IPulseGrain : IGrainWithStringKey
     Task<IReadOnlyList<string>> Ticks();
 }
 
-public sealed class PulseGrain(LocalSilo silo, [PersistentState("pulse")] IPersistentState<LedgerState> ticks) : Grain, IPulseGrain, IRemindable
+[GrainDirectory(Fenced.Directory)]
+public sealed class PulseGrain(LocalSilo silo, [PersistentState("pulse", Fenced.Storage)] IPersistentState<PulseState> ticks) : Grain, IPulseGrain, IRemindable
 {
-    public async Task Start(TimeSpan period) => await RegisterOrUpdateReminder("pulse", TimeSpan.Zero, period);
+    public async Task Start(TimeSpan period) => await this.RegisterOrUpdateReminder("pulse", period, period);
 
     public Task<IReadOnlyList<string>> Ticks() => Task.FromResult<IReadOnlyList<string>>([.. ticks.State.Entries]);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        ticks.State.Entries.Add($"{silo.NodeName}:{status.MissedTicks}");
+        ticks.State.Entries.Add($"{silo.NodeName}:{MissedTicks.Count(ticks.State.LastTick, status)}");
+        ticks.State.LastTick = status.CurrentTickTime;
         await ticks.WriteStateAsync();
     }
+}
+
+public sealed class PulseState
+{
+    public List<string> Entries { get; set; } = [];
+
+    public DateTime? LastTick { get; set; }
 }

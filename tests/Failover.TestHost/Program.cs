@@ -1,6 +1,7 @@
 using Failover.Agents.Hosting;
-using Failover.Runtime.Hosting;
-using Failover.TestHost;
+using Failover.Hosting;
+using Failover.Runtime.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -21,6 +22,7 @@ for (var i = 0; i < args.Length; i += 2)
     {
         case "--node": settings["Node"] = value; break;
         case "--port": settings["Port"] = value; break;
+        case "--gateway-port": settings["GatewayPort"] = value; break;
         case "--database": settings["Database"] = value; break;
         case "--cluster-id": settings["ClusterId"] = value; break;
         case "--service-id": settings["ServiceId"] = value; break;
@@ -33,7 +35,8 @@ for (var i = 0; i < args.Length; i += 2)
     }
 }
 
-var builder = FailoverSiloHost.CreateBuilder(settings);
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
+builder.Configuration.AddInMemoryCollection(settings);
 builder.Logging.AddSimpleConsole(options =>
 {
     options.SingleLine = true;
@@ -41,11 +44,18 @@ builder.Logging.AddSimpleConsole(options =>
     options.ColorBehavior = LoggerColorBehavior.Disabled;
 });
 builder.Logging.SetMinimumLevel(LogLevel.Information);
-builder.Services.AddGrainsFromAssembly(typeof(LocatorGrain).Assembly);
-builder.Services.AddFailoverAgents(builder.Configuration);
-using var host = builder.Build();
+builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+builder.Logging.AddFilter("Polly", LogLevel.Warning);
 try
 {
+    await using (var database = ClusterDatabase.Open(DatabaseLocation.Parse(builder.Configuration["Database"] ?? DatabaseLocation.Default)))
+    {
+        await database.ApplySchemaAsync(CancellationToken.None);
+    }
+
+    builder.UseOrleans(silo => silo.AddFailoverCluster(builder.Configuration));
+    builder.Services.AddFailoverAgents(builder.Configuration);
+    using var host = builder.Build();
     await host.RunAsync();
 }
 catch (Exception exception)

@@ -7,7 +7,6 @@ using Failover.Runtime.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Failover.Hosting.Directory;
-using Failover.Hosting.Leases;
 using Failover.Hosting.Placement;
 using Orleans.GrainDirectory;
 
@@ -26,7 +25,6 @@ public sealed partial class DirectorClusterGrain(
     TopologyView topology,
     MembershipView membership,
     IClusterEventLog events,
-    NodeLease lease,
     TimeProvider timeProvider,
     ILogger<DirectorClusterGrain> logger) : Grain, IDirectorClusterGrain, IRemindable
 {
@@ -58,7 +56,7 @@ public sealed partial class DirectorClusterGrain(
                 cancellationToken);
         }
 
-        _timer = this.RegisterLeasedTimer(lease, TickAsync, _spec.Heartbeat, _spec.Heartbeat);
+        _timer = this.RegisterGrainTimer(TickAsync, _spec.Heartbeat, _spec.Heartbeat);
         if (await this.GetReminder(WatchReminder, cancellationToken) is null)
         {
             await this.RegisterOrUpdateReminder(WatchReminder, WatchPeriod, WatchPeriod, cancellationToken);
@@ -184,7 +182,7 @@ public sealed partial class DirectorClusterGrain(
         if (heartbeatChanged)
         {
             _timer?.Dispose();
-            _timer = this.RegisterLeasedTimer(lease, TickAsync, spec.Heartbeat, spec.Heartbeat);
+            _timer = this.RegisterGrainTimer(TickAsync, spec.Heartbeat, spec.Heartbeat);
         }
 
         LogSettings(AgentId, spec.Heartbeat.TotalMilliseconds, spec.HeartbeatTimeout.TotalMilliseconds, spec.RequireFailoverConfirmation);

@@ -8,7 +8,6 @@ using Failover.Runtime.Persistence;
 using Failover.Runtime.Records;
 using Microsoft.Extensions.Logging;
 using Failover.Hosting.Directory;
-using Failover.Hosting.Leases;
 using Orleans.Concurrency;
 using Orleans.GrainDirectory;
 
@@ -26,7 +25,6 @@ public sealed partial class JobDispatcherGrain(
     TopologyView topology,
     MembershipView membership,
     IRecordStore records,
-    NodeLease lease,
     TimeProvider timeProvider,
     ILogger<JobDispatcherGrain> logger) : Grain, IJobDispatcherGrain
 {
@@ -60,7 +58,7 @@ public sealed partial class JobDispatcherGrain(
         _core = new DispatcherCore(Key, state.State, open, Now);
         _settingsWrittenAt = Now;
         // Interleaved: a tick must not wait for the subagents' parked polls, nor hold back submissions.
-        _timer = this.RegisterLeasedTimer(lease, TickAsync, new GrainTimerCreationOptions(CheckPeriod, CheckPeriod) { Interleave = true });
+        _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(CheckPeriod, CheckPeriod) { Interleave = true });
         LogActivated(Key, open.Count, Core.Epoch);
     }
 

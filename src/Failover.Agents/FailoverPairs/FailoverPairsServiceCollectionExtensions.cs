@@ -53,7 +53,13 @@ public static class FailoverPairsServiceCollectionExtensions
         }
 
         services.TryAddSingleton<FailoverPairAgents>();
-        services.AddSingleton<INodePlacementRule>(sp => new WitnessPlacement(sp.GetRequiredService<FailoverPairAgents>(), sp.GetRequiredService<LocalSilo>()));
+        services.AddSingleton<INodePlacementRule>(sp =>
+        {
+            var agents = sp.GetRequiredService<FailoverPairAgents>();
+            return new WitnessPlacement(
+                sp.GetRequiredService<IOptions<FailoverSiloOptions>>().Value.Node,
+                identity => agents.Find(identity) is { } agent ? new PairNodes(identity, agent.PeerNode) : null);
+        });
         return services;
     }
 

@@ -6,7 +6,9 @@ namespace Failover.Hosting.Leases;
 
 /// <summary>
 /// Holds calls to the product's grains while this silo's node lease is lapsed, until it is renewed or for one lease
-/// timeout at most, then refuses them. Orleans' own grains pass, so the silo keeps taking part in membership.
+/// timeout at most, then refuses them. Grain timer and reminder ticks reach a grain as calls through this filter too,
+/// so they are held the same way. System targets and Orleans' own grains pass, so the silo keeps taking part in
+/// membership.
 /// </summary>
 internal sealed class LeaseCallFilter(NodeLease lease, ILocalSiloDetails silo) : IIncomingGrainCallFilter
 {
@@ -14,7 +16,7 @@ internal sealed class LeaseCallFilter(NodeLease lease, ILocalSiloDetails silo) :
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (!lease.IsHeld && IsProductGrain(context.TargetContext.GrainInstance?.GetType())
+        if (!lease.IsHeld && !context.TargetId.IsSystemTarget() && IsProductGrain(context.TargetContext.GrainInstance?.GetType())
             && !await lease.WaitUntilHeldAsync(lease.Timeout, CancellationToken.None))
         {
             throw new NodeLeaseLapsedException(

@@ -1,55 +1,62 @@
+using System.Net;
 using Failover.Agents.FailoverPairs;
-using Failover.Runtime.Configuration;
-using Failover.Runtime.Grains;
-using Failover.Runtime.Hosting;
-using Failover.Runtime.Membership;
-using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace Failover.Agents.Tests.FailoverPairs;
 
 public sealed class WitnessPlacementTests
 {
-    private static readonly FailoverAgentConfig Config = new(
-        "a.json", PairRole.Primary, PairBehavior.Standard, "127.0.0.1", 11112, "", "demo.agent", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+    private static readonly SiloAddress Self = Silo(11111);
+    private static readonly SiloAddress Peer = Silo(11112);
+    private static readonly SiloAddress Central = Silo(11113);
 
     [Theory]
-    [InlineData("FailoverPairWitnessGrain", "demo.agent", true)]
-    [InlineData("@Failover.Agents.FailoverPairs.IFailoverPairWitnessGrain", "demo.agent", true)]
-    [InlineData("FailoverPairWitnessGrain", "other.agent", false)]
-    [InlineData("FailoverPairRegistryGrain", "demo.agent", false)]
+    [InlineData(FailoverPairWitnessGrain.GrainType, "demo.agent", true)]
+    [InlineData(FailoverPairWitnessGrain.GrainType, "other.agent", false)]
+    [InlineData("failover-pair-registry", "demo.agent", false)]
     public void It_covers_the_witnesses_of_this_silos_pairs(string type, string key, bool covered)
     {
-        var (placement, _) = Create();
+        var placement = Create(peerNode: null);
 
-        Assert.Equal(covered, placement.Covers(new GrainId(type, key)));
+        Assert.Equal(covered, placement.Covers(Grain(type, key)));
     }
 
     [Fact]
     public void The_witness_goes_to_a_third_node_when_there_is_one()
     {
-        var (placement, self) = Create();
-        var peer = new SiloAddress("127.0.0.1", 11112, 5);
-        var central = new SiloAddress("127.0.0.1", 11113, 5);
+        var placement = Create(peerNode: "node-b");
 
-        var chosen = placement.Choose(new GrainId("FailoverPairWitnessGrain", "demo.agent"), [Entry(self, "node-a"), Entry(peer, "node-b"), Entry(central, "node-c")], self);
+        var chosen = placement.Choose(Witness, [Member(Self, "node-a"), Member(Peer, "node-b"), Member(Central, "node-c")], Self);
 
-        Assert.Equal(central, chosen);
-        Assert.Null(placement.Choose(new GrainId("FailoverPairWitnessGrain", "demo.agent"), [Entry(self, "node-a"), Entry(peer, "node-b")], self));
+        Assert.Equal(Central, chosen);
     }
 
-    private static (WitnessPlacement Placement, SiloAddress Self) Create()
+    [Fact]
+    public void With_only_the_pairs_nodes_it_stays_with_the_caller()
     {
-        var silo = new LocalSilo(Options.Create(new SiloOptions { Node = "node-a", Port = 11111 }), TimeProvider.System);
-        return (new WitnessPlacement([Config], silo), silo.Address);
+        var placement = Create(peerNode: "node-b");
+
+        Assert.Null(placement.Choose(Witness, [Member(Self, "node-a"), Member(Peer, "node-b")], Self));
     }
 
-    private static MembershipEntry Entry(SiloAddress address, string name) => new()
+    [Fact]
+    public void Before_the_peer_is_heard_only_this_node_is_avoided()
     {
-        Address = address,
-        SiloName = name,
-        HostName = "host",
-        Status = SiloStatus.Active,
-        StartTime = DateTime.UtcNow,
-        IAmAliveTime = DateTime.UtcNow,
-    };
+        var placement = Create(peerNode: null);
+
+        var chosen = placement.Choose(Witness, [Member(Self, "node-a"), Member(Peer, "node-b")], Self);
+
+        Assert.Equal(Peer, chosen);
+    }
+
+    private static GrainId Witness => Grain(FailoverPairWitnessGrain.GrainType, "demo.agent");
+
+    private static WitnessPlacement Create(string? peerNode) =>
+        new("node-a", identity => identity == "demo.agent" ? new PairNodes(identity, peerNode) : null);
+
+    private static GrainId Grain(string type, string key) => GrainId.Create(type, key);
+
+    private static SiloAddress Silo(int port) => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, port), 5);
+
+    private static ClusterMember Member(SiloAddress address, string name) => new(address, SiloStatus.Active, name);
 }
