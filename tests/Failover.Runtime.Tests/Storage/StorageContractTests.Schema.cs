@@ -21,9 +21,9 @@ public abstract partial class StorageContractTests
             ?
             [
                 .. common, "009-record-updates.sql", "010-orleans-query.sql", "011-orleans-clustering.sql",
-                "012-orleans-reminders.sql",
+                "012-orleans-reminders.sql", "013-orleans-storage.sql",
             ]
-            : [.. common, "009-orleans-query.sql", "010-orleans-clustering.sql", "011-orleans-reminders.sql"];
+            : [.. common, "009-orleans-query.sql", "010-orleans-clustering.sql", "011-orleans-reminders.sql", "012-orleans-storage.sql"];
         Assert.Equal(expected, scripts.Select(s => s.Name));
         Assert.Equal(0, await Database.GetSchemaVersionAsync(None));
 
