@@ -193,7 +193,19 @@ public sealed partial class DirectorClusterGrain(
         if (step.Changed)
         {
             state.State = step.Record;
-            await state.WriteStateAsync(cancellationToken);
+            try
+            {
+                await state.WriteStateAsync(cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                // The machine already holds the unwritten record: nothing may be answered from it. This activation
+                // goes; the next one starts from what is durable (the write may or may not have committed).
+                LogWriteFailed(AgentId, exception.Message);
+                _machine = null;
+                DeactivateOnIdle();
+                throw;
+            }
         }
 
         await RecordAsync(step.Events, cancellationToken);
@@ -229,6 +241,9 @@ public sealed partial class DirectorClusterGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Director cluster {Agent}: {Kind}: {Detail}")]
     private partial void LogEvent(string agent, string kind, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Director cluster {Agent}: its record could not be written ({Reason}); the witness deactivates and starts again from the stored record")]
+    private partial void LogWriteFailed(string agent, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Director cluster {Agent}: event {Kind} could not be recorded: {Reason}")]
     private partial void LogEventLost(string agent, string kind, string reason);

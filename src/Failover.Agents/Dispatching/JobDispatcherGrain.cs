@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Failover.Hosting.Directory;
 using Orleans.Concurrency;
 using Orleans.GrainDirectory;
+using Orleans.Storage;
 
 namespace Failover.Agents.Dispatching;
 
@@ -365,7 +366,18 @@ public sealed partial class JobDispatcherGrain(
         }
 
         state.State = Core.Settings;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (InconsistentStateException exception)
+        {
+            // Another activation wrote, or took this one's claim: this one must not dispatch any further.
+            LogStale(Key, exception.Message);
+            DeactivateOnIdle();
+            throw;
+        }
+
         Core.SettingsWritten();
         _settingsWrittenAt = Now;
     }

@@ -6,8 +6,8 @@ namespace Failover.Agents.Tests.DirectorClusters.Simulation;
 /// <summary>
 /// One seeded run of a director agent cluster: two director processes and the witness (a
 /// <see cref="DirectorClusterMachine"/> whose record survives its crashes) on a simulated clock and a lossy, delaying,
-/// reordering network, with kills, restarts, pauses, stops, partitions, witness crashes and user commands. After every
-/// event it checks that no two processes act as active at once, that acting epochs never decrease, that an epoch is
+/// reordering network, with kills, restarts, pauses, stops, partitions, witness crashes, failing witness writes and user
+/// commands. After every event it checks that no two processes act as active at once, that acting epochs never decrease, that an epoch is
 /// handed to one incarnation only, and that <see cref="DirectorStep.Changed"/> is set exactly when the record changes.
 /// Everything is drawn from <c>new Random(seed)</c>, so a seed replays exactly.
 /// </summary>
@@ -98,7 +98,11 @@ internal sealed class DirectorClusterSimulation
         }
     }
 
-    private DirectorStep Step(string what, Func<DirectorClusterMachine, DirectorStep> input)
+    /// <summary>
+    /// Feeds one input to the witness and persists a changed record as the grain does; null when that write failed, in
+    /// which case (as the grain) the witness answers nothing and deactivates, and the next activation reads what is durable.
+    /// </summary>
+    private DirectorStep? Step(string what, Func<DirectorClusterMachine, DirectorStep> input)
     {
         var machine = _witness!;
         var before = machine.Record;
@@ -121,6 +125,20 @@ internal sealed class DirectorClusterSimulation
 
         if (step.Changed)
         {
+            if (Now < TailStart && _random.NextDouble() < Parameters.WriteFailure)
+            {
+                // A write that failed may still have committed (the answer was lost): either way nobody hears of it.
+                var committed = _random.Next(2) == 0;
+                if (committed)
+                {
+                    _persisted = step.Record;
+                }
+
+                Trace($"witness write fails ({(committed ? "committed" : "not committed")}): no answer, the witness deactivates");
+                DeactivateWitness();
+                return null;
+            }
+
             _persisted = step.Record; // the shell persists before it answers
         }
 
@@ -179,7 +197,12 @@ internal sealed class DirectorClusterSimulation
                 return;
             }
 
-            var assignment = Step($"heartbeat {incarnation} (sent {sentAt.TotalMilliseconds})", w => w.Heartbeat(heartbeat, Now)).Assignment!;
+            if (Step($"heartbeat {incarnation} (sent {sentAt.TotalMilliseconds})", w => w.Heartbeat(heartbeat, Now)) is not { } answered)
+            {
+                return;
+            }
+
+            var assignment = answered.Assignment!;
             if (assignment.Role == DirectorRole.Active)
             {
                 if (_epochHolders.TryGetValue(assignment.Epoch, out var holder) && holder != incarnation)
@@ -342,7 +365,7 @@ internal sealed class DirectorClusterSimulation
         var activation = ++_activation;
         _witness = new DirectorClusterMachine(AgentId, _persisted, _settings, Now);
         Trace($"witness activated from {Describe(_persisted)}");
-        foreach (var incarnation in _declaredDead)
+        foreach (var incarnation in _declaredDead.TakeWhile(_ => _witness is not null))
         {
             Step($"silo of {incarnation} dead (membership read on activation)", w => w.SiloDead(incarnation, Now));
         }
@@ -367,6 +390,11 @@ internal sealed class DirectorClusterSimulation
         }
 
         Trace("witness crashes");
+        DeactivateWitness();
+    }
+
+    private void DeactivateWitness()
+    {
         _witness = null;
         _activation++;
         At(Now + Ms(_random.Next(0, 2 * PeriodMs)), ActivateWitness);

@@ -12,7 +12,8 @@ internal sealed record SimulationParameters(
     double SpikeChance,
     TimeSpan FaultPhase,
     TimeSpan MeanFaultGap,
-    TimeSpan Tail)
+    TimeSpan Tail,
+    double WriteFailure)
 {
     public static SimulationParameters Draw(int seed, Random random)
     {
@@ -29,7 +30,8 @@ internal sealed record SimulationParameters(
             SpikeChance: random.Next(3) == 0 ? 0 : random.NextDouble() * 0.05,
             FaultPhase: period * random.Next(20, 41),
             MeanFaultGap: period * random.Next(2, 9),
-            Tail: timeout * 8);
+            Tail: timeout * 8,
+            WriteFailure: random.Next(3) == 0 ? 0 : random.NextDouble() * 0.2);
     }
 
     public static TimeSpan Ms(double milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
@@ -37,5 +39,6 @@ internal sealed record SimulationParameters(
     public override string ToString() =>
         $"seed {Seed}: period {Period.TotalMilliseconds} ms, timeout {Timeout.TotalMilliseconds} ms, confirmation {RequireConfirmation}, "
         + $"user {UserCommands}, loss {Loss:0.00}, max delay {MaxDelay.TotalMilliseconds} ms, spikes {SpikeChance:0.000}, "
-        + $"faults for {FaultPhase.TotalMilliseconds} ms every ~{MeanFaultGap.TotalMilliseconds} ms, tail {Tail.TotalMilliseconds} ms";
+        + $"faults for {FaultPhase.TotalMilliseconds} ms every ~{MeanFaultGap.TotalMilliseconds} ms, tail {Tail.TotalMilliseconds} ms, "
+        + $"witness writes failing {WriteFailure:0.00}";
 }
