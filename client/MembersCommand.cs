@@ -39,7 +39,7 @@ internal static class MembersCommand
                 member.Status,
                 FormatAge(member.IAmAliveAgeMs),
                 member.StartTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                member.SuspectTimes.Count == 0 ? "-" : string.Join(", ", member.SuspectTimes.Select(v => v.Voter)));
+                member.SuspectTimes.Count == 0 ? "-" : string.Join(", ", member.SuspectTimes.Select(v => v.Voter).Distinct(StringComparer.Ordinal)));
         }
 
         table.WriteTo(output);

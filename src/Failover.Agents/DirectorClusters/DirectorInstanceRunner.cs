@@ -72,7 +72,7 @@ internal sealed partial class DirectorInstanceRunner : IDisposable
         {
             try
             {
-                await Witness.Stopping(_instance, _silo.Address.ToString(), failOver).WaitAsync(Spec.HeartbeatTimeout * 2);
+                await Witness.Stopping(_instance, _silo.Incarnation, failOver).WaitAsync(Spec.HeartbeatTimeout * 2);
                 LogStopped(Spec.Id, _name, failOver);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -113,7 +113,7 @@ internal sealed partial class DirectorInstanceRunner : IDisposable
         lock (_lease)
         {
             var acting = _health.HoldsLease ? _lease.Acting(sentAt) : DirectorRole.Standby;
-            heartbeat = new DirectorHeartbeat(_instance, _silo.Address.ToString(), _lease.Epoch, acting);
+            heartbeat = new DirectorHeartbeat(_instance, _silo.Incarnation, _lease.Epoch, acting);
         }
 
         try

@@ -28,7 +28,7 @@ public sealed partial class SiloControlGrain(
         LogStopRequested(silo.NodeName, failOver);
         lifetime.StopApplication();
         DeactivateOnIdle();
-        return Task.FromResult($"silo {silo.Address} on node {silo.NodeName} is stopping{(failOver ? " with fail-over" : "")}");
+        return Task.FromResult($"silo {silo.Incarnation} on node {silo.NodeName} is stopping{(failOver ? " with fail-over" : "")}");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stop of node {Node} requested by an operator (fail-over: {FailOver})")]

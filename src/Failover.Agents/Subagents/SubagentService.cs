@@ -55,7 +55,7 @@ internal sealed partial class SubagentService(
             if (!_runners.TryGetValue(id, out var runner))
             {
                 runner = new SubagentRunner(
-                    spec, document.FindAgentCluster(spec.Agent), grains, jobs, silo.Address.ToString(), options.Value.SubagentSelfFencing, timeProvider, _logger);
+                    spec, document.FindAgentCluster(spec.Agent), grains, jobs, silo.Incarnation, options.Value.SubagentSelfFencing, timeProvider, _logger);
                 _runners[id] = runner;
                 LogSubagentStarted(id, spec.Agent, silo.NodeName);
             }

@@ -35,7 +35,7 @@ public sealed record MemberView(
                 e.StartTime,
                 e.IAmAliveTime,
                 (long)Math.Max(0, (snapshot.DatabaseTime - e.IAmAliveTime).TotalMilliseconds),
-                [.. e.SuspectTimes.Select(v => new SuspectVoteView(v.Voter.ToString(), v.Time))]))];
+                [.. e.SuspectTimes.Select(v => new SuspectVoteView(v.Voter.ToParsableString(), v.Time))]))];
 }
 
 public sealed record SuspectVoteView(string Voter, DateTime Time);

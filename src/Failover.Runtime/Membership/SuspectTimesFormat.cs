@@ -10,11 +10,6 @@ public static class SuspectTimesFormat
 {
     private const string TimeFormat = "yyyy-MM-dd HH:mm:ss.fff 'GMT'";
 
-    public static string? Format(IReadOnlyList<SuspectVote> votes) =>
-        votes.Count == 0
-            ? null
-            : string.Join('|', votes.Select(v => $"{v.Voter},{v.Time.ToString(TimeFormat, CultureInfo.InvariantCulture)}"));
-
     public static IReadOnlyList<SuspectVote> Parse(string? column)
     {
         if (string.IsNullOrWhiteSpace(column))
