@@ -22,6 +22,9 @@ internal static class ErrorReporter
     private static (string Message, int ExitCode) Describe(Exception exception, int port) => exception switch
     {
         UsageException usage => (usage.Message, UsageExitCode),
+        PortInUseException taken => (taken.Message, FailureExitCode),
+        InvalidOperationException unknown when UnknownKeys.Describe(unknown.Message) is { } keys => ($"invalid configuration: {keys}", UsageExitCode),
+        System.Reflection.TargetInvocationException { InnerException: { } inner } => Describe(inner, port),
         OptionsValidationException validation => ($"invalid configuration: {string.Join("; ", validation.Failures)}", UsageExitCode),
         InvalidOperationException { InnerException: not null } binding when binding.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase)
             => ($"invalid configuration: {binding.Message}", UsageExitCode),

@@ -46,21 +46,23 @@ try
         return 0;
     }
 
+    var silo = SiloStartChecks.Options(builder.Configuration);
+    port = silo.Port;
+    var httpPort = builder.Configuration.GetValue("HttpPort", 0);
+    SiloStartChecks.PortsFree(silo, httpPort);
+
     // The schema first (the official providers read their queries from it at start); a database that is down or
     // newer than this binary stops the silo here with one line.
     await ApplySchemaAsync(builder.Configuration, quiet: true);
     builder.UseOrleans(silo => silo.AddFailoverCluster(builder.Configuration));
     builder.Services.AddFailoverAgents(builder.Configuration);
     builder.Services.AddFailoverPairs(builder.Configuration);
-    port = builder.Configuration.GetValue("Port", 11111);
-    var httpPort = builder.Configuration.GetValue("HttpPort", 0);
-    var host = builder.Configuration.GetValue("Host", "127.0.0.1")!;
     builder.WebHost.ConfigureKestrel(kestrel =>
     {
         // The silo and gateway ports are Orleans' (it binds them); HTTP is only there when asked for.
         if (httpPort > 0)
         {
-            kestrel.Listen(IPAddress.TryParse(host, out var address) ? address : IPAddress.Any, httpPort);
+            kestrel.Listen(silo.HostAddress, httpPort);
         }
     });
     if (httpPort == 0)
