@@ -27,7 +27,8 @@ public static class FailoverSiloBuilderExtensions
     /// <summary>
     /// Makes this Orleans silo a member of a Failover cluster. <paramref name="configuration"/> is the configuration
     /// root: the silo's keys at the top (Node, Host, Port, GatewayPort, Database, ClusterId, ServiceId) and the sections
-    /// Membership (Orleans' <see cref="ClusterMembershipOptions"/>, tuned defaults), Lease and Reminders. Wires Orleans'
+    /// Membership (Orleans' <see cref="ClusterMembershipOptions"/>, tuned defaults), Messaging (Orleans'
+    /// <see cref="SiloMessagingOptions"/>, response timeout 5 s), Lease and Reminders. Wires Orleans'
     /// ADO.NET clustering, reminders and grain storage to the database, and adds what Orleans lacks for fail-over: the
     /// node lease with its call filter, the fenced grain directory and storage, node placement rules, exit code 3 on a
     /// fatal error. Options are validated when the host starts; unknown keys in those sections are errors.
@@ -64,6 +65,10 @@ public static class FailoverSiloBuilderExtensions
             .Bind(configuration.GetSection("Membership"), binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClusterMembershipOptions>, TunedMembershipValidator>();
+        // Orleans waits 30 s for a response by default; a fail-over product must hear of a lost call sooner.
+        services.AddOptions<SiloMessagingOptions>()
+            .Configure(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(5))
+            .Bind(configuration.GetSection("Messaging"), binder => binder.ErrorOnUnknownConfiguration = true);
         services.AddOptions<ReminderOptions>()
             .Configure(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1))
             .Bind(configuration.GetSection("Reminders"), binder => binder.ErrorOnUnknownConfiguration = true);

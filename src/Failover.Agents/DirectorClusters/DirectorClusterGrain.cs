@@ -7,6 +7,8 @@ using Failover.Runtime.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Failover.Hosting.Directory;
+using Orleans.Storage;
+using Failover.Hosting.Reminders;
 using Failover.Hosting.Placement;
 using Orleans.GrainDirectory;
 
@@ -22,6 +24,7 @@ namespace Failover.Agents.DirectorClusters;
 [GrainDirectory(Fenced.Directory)]
 public sealed partial class DirectorClusterGrain(
     [PersistentState("director", Fenced.Storage)] IPersistentState<DirectorClusterRecord> state,
+    [PersistentState("watch", Fenced.Storage)] IPersistentState<WatchTicks> watch,
     TopologyView topology,
     MembershipView membership,
     IClusterEventLog events,
@@ -133,7 +136,29 @@ public sealed partial class DirectorClusterGrain(
             instances));
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => TickAsync(CancellationToken.None);
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Orleans drops the ticks nobody could deliver (the witness's silo died, the ring moved) without a word.
+        if (MissedTicks.Count(watch.State.LastTick, status) is > 0 and var missed)
+        {
+            LogMissedTicks(AgentId, missed, watch.State.LastTick);
+        }
+
+        watch.State.LastTick = status.CurrentTickTime;
+        try
+        {
+            await watch.WriteStateAsync();
+        }
+        catch (InconsistentStateException exception)
+        {
+            LogWriteFailed(AgentId, exception.Message);
+            _machine = null;
+            DeactivateOnIdle();
+            throw;
+        }
+
+        await TickAsync(CancellationToken.None);
+    }
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
@@ -244,6 +269,9 @@ public sealed partial class DirectorClusterGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Director cluster {Agent}: its record could not be written ({Reason}); the witness deactivates and starts again from the stored record")]
     private partial void LogWriteFailed(string agent, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Director cluster {Agent}: {Missed} watch reminder ticks were missed since {LastTick:O}")]
+    private partial void LogMissedTicks(string agent, long missed, DateTime? lastTick);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Director cluster {Agent}: event {Kind} could not be recorded: {Reason}")]
     private partial void LogEventLost(string agent, string kind, string reason);
