@@ -34,6 +34,12 @@ public static class FailoverPairsServiceCollectionExtensions
             return services;
         }
 
+        if (configuration.GetValue("HttpPort", 0) <= 0)
+        {
+            throw new FailoverAgentConfigException(
+                $"failover agents ({string.Join(", ", configs.Select(c => c.AgentVipIdentity))}) need --http-port: their peer heartbeats go over HTTP to that port");
+        }
+
         services.TryAddSingleton(sp => new ManagedAgentLauncher(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new FailoverPairServices(
             sp.GetRequiredService<LocalSilo>(),
