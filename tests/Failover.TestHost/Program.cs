@@ -1,14 +1,17 @@
 using Failover.Agents.Hosting;
 using Failover.Hosting;
 using Failover.Runtime.Storage;
+using Failover.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
-// A silo process with the test grains and the agents, for fault tests and benchmarks (kill -9, SIGSTOP).
-// Usage: Failover.TestHost --node NAME --port N --database DB --cluster-id ID [--service-id ID] [--set Section:Key=Value]...
+// A silo process with the test grains and the agents, for fault tests and benchmarks (kill -9, SIGSTOP); with
+// --stock yes, a plain Orleans silo instead: Orleans' ADO.NET clustering on the same database and nothing of ours.
+// Usage: Failover.TestHost --node NAME --port N --database DB --cluster-id ID [--service-id ID] [--stock yes] [--set Section:Key=Value]...
 var settings = new Dictionary<string, string?>();
+var stock = false;
 for (var i = 0; i < args.Length; i += 2)
 {
     if (i + 1 >= args.Length)
@@ -26,6 +29,7 @@ for (var i = 0; i < args.Length; i += 2)
         case "--database": settings["Database"] = value; break;
         case "--cluster-id": settings["ClusterId"] = value; break;
         case "--service-id": settings["ServiceId"] = value; break;
+        case "--stock": stock = value == "yes"; break;
         case "--set" when value.Contains('=', StringComparison.Ordinal):
             settings[value[..value.IndexOf('=', StringComparison.Ordinal)]] = value[(value.IndexOf('=', StringComparison.Ordinal) + 1)..];
             break;
@@ -53,8 +57,16 @@ try
         await database.ApplySchemaAsync(CancellationToken.None);
     }
 
-    builder.UseOrleans(silo => silo.AddFailoverCluster(builder.Configuration));
-    builder.Services.AddFailoverAgents(builder.Configuration);
+    if (stock)
+    {
+        builder.UseOrleans(silo => StockSilo.Configure(silo, builder.Configuration));
+    }
+    else
+    {
+        builder.UseOrleans(silo => silo.AddFailoverCluster(builder.Configuration));
+        builder.Services.AddFailoverAgents(builder.Configuration);
+    }
+
     using var host = builder.Build();
     await host.RunAsync();
 }
