@@ -48,8 +48,13 @@ public sealed partial class DirectorClusterGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (topology.Current.FindAgentCluster(AgentId) is null)
+        {
+            await topology.CatchUpAsync(GrainFactory, cancellationToken);
+        }
+
         _spec = topology.Current.FindAgentCluster(AgentId)
-            ?? throw new InvalidOperationException($"agent cluster '{AgentId}' is not in the topology (version {topology.Version} on this silo)");
+            ?? throw new InvalidOperationException($"agent cluster '{AgentId}' is not in the topology (version {topology.Version})");
         _machine = new DirectorClusterMachine(AgentId, state.State, SettingsOf(_spec), Now);
         if (!state.RecordExists)
         {

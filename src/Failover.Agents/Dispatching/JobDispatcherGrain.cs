@@ -72,6 +72,12 @@ public sealed partial class JobDispatcherGrain(
     public async Task<SubmitResult> Submit(OrderRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (Topology.FindJob(request.Job) is null)
+        {
+            // Applied a moment ago, perhaps, and not yet seen by this silo's watcher.
+            await topology.CatchUpAsync(GrainFactory, CancellationToken.None);
+        }
+
         var topologyNow = Topology;
         var job = topologyNow.FindJob(request.Job);
         if (Core.Find(request.Id) is { } held)

@@ -52,8 +52,10 @@ internal sealed partial class TopologyWatcher(
                 return;
             }
 
-            view.Update(snapshot.Version, TopologyParser.Parse(snapshot.Json));
-            LogTopology(snapshot.Version, snapshot.ContentHash[..12]);
+            if (view.Update(snapshot.Version, TopologyParser.Parse(snapshot.Json)))
+            {
+                LogTopology(snapshot.Version, snapshot.ContentHash[..12]);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
