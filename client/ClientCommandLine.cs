@@ -1,4 +1,4 @@
-using Failover.Runtime.Storage;
+using Failover.Storage;
 
 namespace Failover.Client;
 

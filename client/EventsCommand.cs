@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Failover.Runtime.Storage;
+using Failover.Storage;
 
 namespace Failover.Client;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Failover.Runtime.Membership;
-using Failover.Runtime.Storage;
+using Failover.Storage.Membership;
+using Failover.Storage;
 
 namespace Failover.Client;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Failover.Agents.Dispatching;
 using Failover.Agents.Orders;
-using Failover.Runtime.Records;
+using Failover.Storage.Records;
 
 namespace Failover.Client;
 

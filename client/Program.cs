@@ -1,5 +1,5 @@
 using Failover.Client;
-using Failover.Runtime.Storage;
+using Failover.Storage;
 
 try
 {

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using Failover.Runtime.Membership;
-using Failover.Runtime.Storage;
+using Failover.Storage.Membership;
+using Failover.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Failover.Silo;

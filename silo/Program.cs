@@ -2,7 +2,7 @@ using System.Net;
 using Failover.Agents.FailoverPairs;
 using Failover.Agents.Hosting;
 using Failover.Hosting;
-using Failover.Runtime.Storage;
+using Failover.Storage;
 using Failover.Silo;
 using Microsoft.Extensions.Logging.Console;
 

@@ -1,6 +1,6 @@
 using Failover.Agents.FailoverPairs;
 using Failover.Hosting;
-using Failover.Runtime.Membership;
+using Failover.Storage.Membership;
 
 namespace Failover.Silo;
 

@@ -1,6 +1,6 @@
 using Failover.Agents.SiloControl;
 using Failover.Hosting.Clients;
-using Failover.Runtime.Storage;
+using Failover.Storage;
 
 namespace Failover.Silo;
 

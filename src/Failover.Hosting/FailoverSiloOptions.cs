@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
-using Failover.Runtime.Storage;
+using Failover.Storage;
 
 namespace Failover.Hosting;
 

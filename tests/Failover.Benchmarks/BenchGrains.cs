@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Failover.Runtime.Grains;
+using Failover.Storage.Grains;
 
 namespace Failover.Benchmarks;
 

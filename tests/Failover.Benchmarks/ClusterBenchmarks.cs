@@ -1,6 +1,6 @@
 using System.Net;
-using Failover.Runtime.Client;
-using Failover.Runtime.Grains;
+using Failover.Storage.Client;
+using Failover.Storage.Grains;
 using Failover.Testing;
 
 namespace Failover.Benchmarks;

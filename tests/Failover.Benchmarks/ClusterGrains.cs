@@ -1,5 +1,5 @@
-using Failover.Runtime.Grains;
-using Failover.Runtime.Hosting;
+using Failover.Storage.Grains;
+using Failover.Storage.Hosting;
 
 namespace Failover.Benchmarks;
 

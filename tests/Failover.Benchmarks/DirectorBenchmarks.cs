@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Topology;
-using Failover.Runtime.Client;
+using Failover.Storage.Client;
 
 namespace Failover.Benchmarks;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Failover.Runtime.Client;
+using Failover.Storage.Client;
 using Failover.TestHost;
 
 namespace Failover.Benchmarks;

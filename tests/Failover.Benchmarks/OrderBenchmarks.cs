@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Failover.Agents.Dispatching;
 using Failover.Agents.Orders;
 using Failover.Agents.Topology;
-using Failover.Runtime.Client;
+using Failover.Storage.Client;
 
 namespace Failover.Benchmarks;
 
@@ -142,7 +142,7 @@ internal sealed class OrderBenchmarks(BenchmarkSettings settings, BenchmarkDatab
     /// <summary>What the database alone takes for batches like the dispatcher's, before the silos are busy: the floor under the figures.</summary>
     private async Task ProbeDatabaseAsync(string serviceId, CancellationToken cancellationToken)
     {
-        await using var db = Failover.Runtime.Storage.ClusterDatabase.Open(database.Location);
+        await using var db = Failover.Storage.ClusterDatabase.Open(database.Location);
         var store = db.CreateRecordStore(serviceId);
         var payload = new string('x', 1200);
         const int Batches = 30;
@@ -155,14 +155,14 @@ internal sealed class OrderBenchmarks(BenchmarkSettings settings, BenchmarkDatab
             var inserts = Stopwatch.StartNew();
             for (var b = 0; b < Batches; b++)
             {
-                await store.WriteAsync("probe", [.. Enumerable.Range(0, Rows).Select(r => new Failover.Runtime.Records.RecordWrite($"{pass}-{b}-{r}", "p", "Pending", payload, 0))], cancellationToken);
+                await store.WriteAsync("probe", [.. Enumerable.Range(0, Rows).Select(r => new Failover.Storage.Records.RecordWrite($"{pass}-{b}-{r}", "p", "Pending", payload, 0))], cancellationToken);
             }
 
             insertMs = inserts.Elapsed.TotalMilliseconds;
             var updates = Stopwatch.StartNew();
             for (var b = 0; b < Batches; b++)
             {
-                await store.WriteAsync("probe", [.. Enumerable.Range(0, Rows).Select(r => new Failover.Runtime.Records.RecordWrite($"{pass}-{b}-{r}", "p", "Finished", payload, 1))], cancellationToken);
+                await store.WriteAsync("probe", [.. Enumerable.Range(0, Rows).Select(r => new Failover.Storage.Records.RecordWrite($"{pass}-{b}-{r}", "p", "Finished", payload, 1))], cancellationToken);
             }
 
             updateMs = updates.Elapsed.TotalMilliseconds;

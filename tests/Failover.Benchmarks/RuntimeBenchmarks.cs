@@ -1,5 +1,5 @@
-using Failover.Runtime.Grains;
-using Failover.Runtime.Invocation;
+using Failover.Storage.Grains;
+using Failover.Storage.Invocation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Failover.Benchmarks;

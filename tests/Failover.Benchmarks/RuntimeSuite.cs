@@ -1,5 +1,5 @@
 using System.Globalization;
-using Failover.Runtime.Hosting;
+using Failover.Storage.Hosting;
 using Failover.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

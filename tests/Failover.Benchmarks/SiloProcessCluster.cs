@@ -1,6 +1,6 @@
 using System.Globalization;
-using Failover.Runtime.Membership;
-using Failover.Runtime.Storage;
+using Failover.Storage.Membership;
+using Failover.Storage;
 using Failover.Testing;
 
 namespace Failover.Benchmarks;

@@ -1,4 +1,4 @@
-using Failover.Runtime.Membership;
+using Failover.Storage.Membership;
 using Microsoft.Data.Sqlite;
 using Failover.Testing;
 
@@ -233,7 +233,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task Order_shows_the_stored_record_of_a_pending_order_when_no_silo_answers()
     {
-        await using (var database = Failover.Runtime.Storage.ClusterDatabase.Open(Failover.Runtime.Storage.DatabaseLocation.Parse(_directory.SqliteDatabase)))
+        await using (var database = Failover.Storage.ClusterDatabase.Open(Failover.Storage.DatabaseLocation.Parse(_directory.SqliteDatabase)))
         {
             await database.ApplySchemaAsync(CancellationToken.None);
             var order = new Failover.Agents.Orders.OrderRecord { Id = "stranded", Job = "work", Created = DateTime.UtcNow, Updated = DateTime.UtcNow };

@@ -1,5 +1,5 @@
-using Failover.Runtime.Membership;
-using Failover.Runtime.Storage;
+using Failover.Storage.Membership;
+using Failover.Storage;
 
 namespace Failover.Host.Tests;
 

@@ -1,6 +1,6 @@
 using Failover.Testing;
 using System.Text.Json;
-using Failover.Runtime.Membership;
+using Failover.Storage.Membership;
 
 namespace Failover.Host.Tests;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Failover.Runtime.Storage;
+using Failover.Storage;
 using Orleans.Runtime.MembershipService;
 using Orleans.Storage;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Failover.Runtime.Storage;
+using Failover.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,7 @@
 using Failover.Hosting;
 using Failover.Hosting.Directory;
 using Failover.Hosting.Reminders;
-using Failover.Runtime.Persistence;
+using Failover.Storage.Persistence;
 using Microsoft.Extensions.Logging;
 using Orleans.GrainDirectory;
 using Orleans.Storage;

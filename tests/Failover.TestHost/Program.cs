@@ -1,6 +1,6 @@
 using Failover.Agents.Hosting;
 using Failover.Hosting;
-using Failover.Runtime.Storage;
+using Failover.Storage;
 using Failover.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,6 @@
 using System.Net;
 using Failover.Hosting.Storage;
-using Failover.Runtime.Storage;
+using Failover.Storage;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 

@@ -1,9 +1,9 @@
 using Failover.Agents.Topology;
-using Failover.Runtime.Events;
+using Failover.Storage.Events;
 using Orleans;
 using Orleans.Runtime;
 using Failover.Hosting.Membership;
-using Failover.Runtime.Persistence;
+using Failover.Storage.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Failover.Hosting.Directory;

@@ -1,5 +1,5 @@
 using Failover.Agents.Orders;
-using Failover.Runtime.Records;
+using Failover.Storage.Records;
 
 namespace Failover.Agents.Dispatching;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Failover.Agents.Orders;
-using Failover.Runtime.Records;
+using Failover.Storage.Records;
 
 namespace Failover.Agents.Dispatching;
 

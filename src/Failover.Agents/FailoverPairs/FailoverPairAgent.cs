@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Failover.Runtime.Events;
+using Failover.Storage.Events;
 using Orleans;
 using Orleans.Runtime;
 using Failover.Hosting;

@@ -1,4 +1,4 @@
-using Failover.Runtime.Events;
+using Failover.Storage.Events;
 using Orleans;
 using Orleans.Runtime;
 using Failover.Hosting;

@@ -3,7 +3,7 @@ using Failover.Agents.Orders;
 using Failover.Agents.Topology;
 using Orleans;
 using Orleans.Runtime;
-using Failover.Runtime.Records;
+using Failover.Storage.Records;
 
 namespace Failover.Agents.FileWatches;
 

@@ -1,6 +1,6 @@
 using Orleans;
 using Orleans.Runtime;
-using Failover.Runtime.Persistence;
+using Failover.Storage.Persistence;
 
 namespace Failover.Agents.Topology;
 

@@ -1,4 +1,4 @@
-using Failover.Runtime.Storage;
+using Failover.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

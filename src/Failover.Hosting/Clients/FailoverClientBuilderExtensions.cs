@@ -1,5 +1,5 @@
 using Failover.Hosting.Storage;
-using Failover.Runtime.Storage;
+using Failover.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;

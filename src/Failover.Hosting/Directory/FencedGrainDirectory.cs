@@ -1,4 +1,4 @@
-using Failover.Runtime.Directory;
+using Failover.Storage.Directory;
 using Orleans.GrainDirectory;
 using Orleans.Runtime;
 

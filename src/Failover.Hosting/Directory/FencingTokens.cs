@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Failover.Runtime.Persistence;
+using Failover.Storage.Persistence;
 using Orleans.Runtime;
 
 namespace Failover.Hosting.Directory;

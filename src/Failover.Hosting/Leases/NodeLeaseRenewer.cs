@@ -1,4 +1,4 @@
-using Failover.Runtime.Membership;
+using Failover.Storage.Membership;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;

@@ -1,4 +1,4 @@
-using Failover.Runtime.Storage;
+using Failover.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Failover.Hosting.Storage;

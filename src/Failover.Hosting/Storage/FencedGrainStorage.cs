@@ -1,6 +1,6 @@
 using System.Globalization;
 using Failover.Hosting.Directory;
-using Failover.Runtime.Persistence;
+using Failover.Storage.Persistence;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;

@@ -2,7 +2,7 @@ using Failover.Agents.DirectorClusters;
 using Failover.Agents.Dispatching;
 using Failover.Agents.Orders;
 using Failover.Agents.Topology;
-using Failover.Runtime.Records;
+using Failover.Storage.Records;
 
 namespace Failover.Agents.Tests.Dispatching;
 

@@ -1,6 +1,6 @@
 using Failover.Agents.DirectorClusters;
 using Failover.Host.Tests.Faults;
-using Failover.Runtime.Membership;
+using Failover.Storage.Membership;
 using Xunit.Abstractions;
 
 namespace Failover.Host.Tests.DirectorClusters;

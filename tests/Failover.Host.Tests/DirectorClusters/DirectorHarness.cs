@@ -1,9 +1,9 @@
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Topology;
 using Failover.Host.Tests.Faults;
-using Failover.Runtime.Client;
-using Failover.Runtime.Events;
-using Failover.Runtime.Storage;
+using Failover.Storage.Client;
+using Failover.Storage.Events;
+using Failover.Storage;
 
 namespace Failover.Host.Tests.DirectorClusters;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Failover.Host.Tests.Faults;
-using Failover.Runtime.Membership;
+using Failover.Storage.Membership;
 using Failover.Testing;
 using Xunit.Abstractions;
 

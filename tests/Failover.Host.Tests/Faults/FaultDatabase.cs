@@ -1,8 +1,8 @@
-using Failover.Runtime.Directory;
-using Failover.Runtime.Grains;
-using Failover.Runtime.Membership;
-using Failover.Runtime.Persistence;
-using Failover.Runtime.Storage;
+using Failover.Storage.Directory;
+using Failover.Storage.Grains;
+using Failover.Storage.Membership;
+using Failover.Storage.Persistence;
+using Failover.Storage;
 using Npgsql;
 
 namespace Failover.Host.Tests.Faults;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Failover.Runtime.Grains;
+using Failover.Storage.Grains;
 using Failover.TestHost;
 
 namespace Failover.Host.Tests.Faults;

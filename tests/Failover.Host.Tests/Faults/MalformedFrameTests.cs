@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Failover.Runtime.Membership;
+using Failover.Storage.Membership;
 using Failover.TestHost;
 using Xunit.Abstractions;
 

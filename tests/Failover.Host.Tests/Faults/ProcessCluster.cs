@@ -1,6 +1,6 @@
-using Failover.Runtime.Client;
-using Failover.Runtime.Membership;
-using Failover.Runtime.Storage;
+using Failover.Storage.Client;
+using Failover.Storage.Membership;
+using Failover.Storage;
 using Xunit.Abstractions;
 using Failover.Testing;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Failover.Runtime.Membership;
+using Failover.Storage.Membership;
 using Xunit.Abstractions;
 
 namespace Failover.Host.Tests.Faults;

@@ -1,4 +1,4 @@
-using Failover.Runtime.Membership;
+using Failover.Storage.Membership;
 using Xunit.Abstractions;
 
 namespace Failover.Host.Tests.Faults;

@@ -2,7 +2,7 @@ using Failover.Agents.Dispatching;
 using Failover.Agents.Orders;
 using Failover.Host.Tests.DirectorClusters;
 using Failover.Host.Tests.Faults;
-using Failover.Runtime.Storage;
+using Failover.Storage;
 using Xunit.Abstractions;
 
 namespace Failover.Host.Tests.Orders;

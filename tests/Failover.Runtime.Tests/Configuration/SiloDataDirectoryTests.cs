@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using Failover.Runtime.Configuration;
+using Failover.Storage.Configuration;
 
-namespace Failover.Runtime.Tests.Configuration;
+namespace Failover.Storage.Tests.Configuration;
 
 public sealed class SiloDataDirectoryTests
 {

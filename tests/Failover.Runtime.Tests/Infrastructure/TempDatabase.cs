@@ -1,6 +1,6 @@
-using Failover.Runtime.Storage;
+using Failover.Storage;
 
-namespace Failover.Runtime.Tests.Infrastructure;
+namespace Failover.Storage.Tests.Infrastructure;
 
 /// <summary>A SQLite database file in its own temporary directory, removed afterwards.</summary>
 public sealed class TempDatabase : IDisposable

@@ -1,8 +1,8 @@
-using Failover.Runtime.Membership;
-using Failover.Runtime.Membership.Protocol;
-using static Failover.Runtime.Tests.MembershipProtocol.MembershipFixtures;
+using Failover.Storage.Membership;
+using Failover.Storage.Membership.Protocol;
+using static Failover.Storage.Tests.MembershipProtocol.MembershipFixtures;
 
-namespace Failover.Runtime.Tests.MembershipProtocol;
+namespace Failover.Storage.Tests.MembershipProtocol;
 
 public sealed class SuspectVotesTests
 {

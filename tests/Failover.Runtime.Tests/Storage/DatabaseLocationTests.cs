@@ -1,6 +1,6 @@
-using Failover.Runtime.Storage;
+using Failover.Storage;
 
-namespace Failover.Runtime.Tests.Storage;
+namespace Failover.Storage.Tests.Storage;
 
 public sealed class DatabaseLocationTests
 {

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using Failover.Runtime.Storage;
+using Failover.Storage;
 using Npgsql;
 
-namespace Failover.Runtime.Tests.Storage;
+namespace Failover.Storage.Tests.Storage;
 
 /// <summary>
 /// The storage contract on PostgreSQL: a fresh schema (search_path) per test on the server named by

@@ -1,7 +1,7 @@
-using Failover.Runtime.Storage;
+using Failover.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace Failover.Runtime.Tests.Storage;
+namespace Failover.Storage.Tests.Storage;
 
 /// <summary>The storage contract on SQLite: a fresh database file (in a directory that does not exist yet) per test.</summary>
 public sealed class SqliteStorageContractTests : StorageContractTests

@@ -1,7 +1,7 @@
-using Failover.Runtime.Directory;
-using Failover.Runtime.Membership;
+using Failover.Storage.Directory;
+using Failover.Storage.Membership;
 
-namespace Failover.Runtime.Tests.Storage;
+namespace Failover.Storage.Tests.Storage;
 
 public abstract partial class StorageContractTests
 {

@@ -1,6 +1,6 @@
-using Failover.Runtime.Events;
+using Failover.Storage.Events;
 
-namespace Failover.Runtime.Tests.Storage;
+namespace Failover.Storage.Tests.Storage;
 
 public abstract partial class StorageContractTests
 {

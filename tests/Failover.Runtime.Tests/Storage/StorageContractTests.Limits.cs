@@ -1,7 +1,7 @@
-using Failover.Runtime.Membership;
-using Failover.Runtime.Reminders;
+using Failover.Storage.Membership;
+using Failover.Storage.Reminders;
 
-namespace Failover.Runtime.Tests.Storage;
+namespace Failover.Storage.Tests.Storage;
 
 public abstract partial class StorageContractTests
 {

@@ -1,7 +1,7 @@
-using Failover.Runtime.Records;
-using Failover.Runtime.Storage.Tables;
+using Failover.Storage.Records;
+using Failover.Storage.Tables;
 
-namespace Failover.Runtime.Tests.Storage;
+namespace Failover.Storage.Tests.Storage;
 
 public abstract partial class StorageContractTests
 {

@@ -1,6 +1,6 @@
-using Failover.Runtime.Membership;
+using Failover.Storage.Membership;
 
-namespace Failover.Runtime.Tests.Storage;
+namespace Failover.Storage.Tests.Storage;
 
 public abstract partial class StorageContractTests
 {

@@ -1,9 +1,9 @@
-using Failover.Runtime.Directory;
-using Failover.Runtime.Grains;
-using Failover.Runtime.Membership;
-using Failover.Runtime.Persistence;
+using Failover.Storage.Directory;
+using Failover.Storage.Grains;
+using Failover.Storage.Membership;
+using Failover.Storage.Persistence;
 
-namespace Failover.Runtime.Tests.Storage;
+namespace Failover.Storage.Tests.Storage;
 
 public abstract partial class StorageContractTests
 {

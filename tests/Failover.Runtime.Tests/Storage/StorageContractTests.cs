@@ -1,8 +1,8 @@
-using Failover.Runtime.Grains;
-using Failover.Runtime.Membership;
-using Failover.Runtime.Storage;
+using Failover.Storage.Grains;
+using Failover.Storage.Membership;
+using Failover.Storage;
 
-namespace Failover.Runtime.Tests.Storage;
+namespace Failover.Storage.Tests.Storage;
 
 /// <summary>
 /// The storage contract every provider must meet, run once per provider by a concrete subclass. Each test gets a

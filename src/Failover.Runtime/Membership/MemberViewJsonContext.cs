@@ -1,8 +1,0 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
-namespace Failover.Runtime.Membership;
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
-[JsonSerializable(typeof(IReadOnlyList<MemberView>))]
-public sealed partial class MemberViewJsonContext : JsonSerializerContext;

@@ -1,5 +1,0 @@
-using Orleans.Runtime;
-namespace Failover.Runtime.Membership;
-
-/// <summary>One suspicion vote: which silo suspected the row's silo, and when (database clock, UTC).</summary>
-public sealed record SuspectVote(SiloAddress Voter, DateTime Time);

@@ -1,7 +1,0 @@
-namespace Failover.Runtime.Storage;
-
-public enum DatabaseKind
-{
-    Sqlite,
-    PostgreSql,
-}

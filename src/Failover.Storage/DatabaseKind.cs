@@ -1,0 +1,7 @@
+namespace Failover.Storage;
+
+public enum DatabaseKind
+{
+    Sqlite,
+    PostgreSql,
+}
