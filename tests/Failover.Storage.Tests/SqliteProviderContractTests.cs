@@ -46,9 +46,9 @@ public sealed class SqliteProviderContractTests : ProviderContractTests
             SqliteConnection.ClearPool(pooled);
         }
 
-        if (Directory.Exists(root))
+        if (System.IO.Directory.Exists(root))
         {
-            Directory.Delete(root, recursive: true);
+            System.IO.Directory.Delete(root, recursive: true);
         }
 
         return Task.CompletedTask;
