@@ -1,4 +1,5 @@
--- Who owns each grain's single activation. A NULL owner means released; Epoch only ever grows.
+-- Who owns each fenced grain's single activation (the silo and its Orleans activation id). A NULL owner means released;
+-- Epoch only ever grows.
 CREATE TABLE IF NOT EXISTS FailoverGrainDirectory
 (
     DeploymentId varchar(150) NOT NULL,
@@ -6,6 +7,7 @@ CREATE TABLE IF NOT EXISTS FailoverGrainDirectory
     Address varchar(45) NULL,
     Port integer NULL,
     Generation integer NULL,
+    ActivationId varchar(64) NULL,
     Epoch bigint NOT NULL,
     ModifiedOn timestamp(3) NOT NULL,
 
