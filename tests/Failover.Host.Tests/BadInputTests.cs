@@ -134,7 +134,7 @@ public sealed class BadInputTests : IDisposable
 
         await using var silo = Programs.StartSilo("--config", file, "--port", $"{port}");
         await Eventually.True(async () => await MembershipReader.FindAsync(_directory.SqliteDatabase, "from-file", SiloStatus.Active) is { } row
-            && row.Address.Port == port, "the silo runs with the file's node name and the command line's port");
+            && row.Address.Endpoint.Port == port, "the silo runs with the file's node name and the command line's port");
     }
 
     [Theory]

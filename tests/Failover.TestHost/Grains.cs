@@ -4,6 +4,7 @@ using Failover.Hosting.Reminders;
 using Failover.Storage.Persistence;
 using Microsoft.Extensions.Logging;
 using Orleans.GrainDirectory;
+using Orleans.Placement;
 using Orleans.Storage;
 
 namespace Failover.TestHost;
@@ -23,6 +24,8 @@ public sealed class LedgerState
     public List<string> Entries { get; set; } = [];
 }
 
+[GrainType("locator")]
+[PreferLocalPlacement]
 [GrainDirectory(Fenced.Directory)]
 public sealed class LocatorGrain(LocalSilo silo, [PersistentState("count", Fenced.Storage)] IPersistentState<LedgerState> state) : Grain, ILocatorGrain
 {
@@ -46,6 +49,8 @@ public interface ILedgerGrain : IGrainWithStringKey
     Task<IReadOnlyList<string>> Read();
 }
 
+[GrainType("ledger")]
+[PreferLocalPlacement]
 [GrainDirectory(Fenced.Directory)]
 public sealed partial class LedgerGrain(LocalSilo silo, [PersistentState("ledger", Fenced.Storage)] IPersistentState<LedgerState> ledger, ILogger<LedgerGrain> logger)
     : Grain, ILedgerGrain, IRemindable
@@ -103,6 +108,8 @@ public interface IPulseGrain : IGrainWithStringKey
     Task<IReadOnlyList<string>> Ticks();
 }
 
+[GrainType("pulse")]
+[PreferLocalPlacement]
 [GrainDirectory(Fenced.Directory)]
 public sealed class PulseGrain(LocalSilo silo, [PersistentState("pulse", Fenced.Storage)] IPersistentState<PulseState> ticks) : Grain, IPulseGrain, IRemindable
 {

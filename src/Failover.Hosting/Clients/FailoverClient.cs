@@ -1,3 +1,4 @@
+using System.Net;
 using Failover.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,11 +26,22 @@ public sealed class FailoverClient : IAsyncDisposable
     /// Connects through the gateways the membership table lists. Fails with <see cref="ClusterUnavailableException"/>
     /// (one line) when none answers.
     /// </summary>
-    public static async Task<FailoverClient> ConnectAsync(DatabaseLocation database, string clusterId, CancellationToken cancellationToken)
+    public static Task<FailoverClient> ConnectAsync(DatabaseLocation database, string clusterId, CancellationToken cancellationToken) =>
+        ConnectAsync(client => client.UseFailoverCluster(database, clusterId), $"the gateways listed in {database}", clusterId, cancellationToken);
+
+    /// <summary>Connects through these gateways only (a test that wants its grains placed on one silo, say).</summary>
+    public static Task<FailoverClient> ConnectAsync(IReadOnlyList<IPEndPoint> gateways, string clusterId, CancellationToken cancellationToken) =>
+        ConnectAsync(
+            client => client.UseFailoverCluster(gateways, clusterId),
+            $"gateway {string.Join(", ", gateways)}",
+            clusterId,
+            cancellationToken);
+
+    private static async Task<FailoverClient> ConnectAsync(Action<IClientBuilder> configure, string through, string clusterId, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
         builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => client.UseFailoverCluster(database, clusterId));
+        builder.UseOrleansClient(configure);
         var host = builder.Build();
         try
         {
@@ -39,7 +51,7 @@ public sealed class FailoverClient : IAsyncDisposable
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            throw new ClusterUnavailableException($"cannot reach cluster '{clusterId}' through the gateways listed in {database}: {OneLine(exception)}", exception);
+            throw new ClusterUnavailableException($"cannot reach cluster '{clusterId}' through {through}: {OneLine(exception)}", exception);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Failover.Hosting.Storage;
 using Failover.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,21 @@ public static class FailoverClientBuilderExtensions
             options.Invariant = AdoNetConnection.Invariant(database);
             options.ConnectionString = AdoNetConnection.ConnectionString(database);
         });
+        return client.WithFailoverTimeouts();
+    }
+
+    /// <summary>Connects an Orleans client to the Failover cluster <paramref name="clusterId"/> through these gateways only.</summary>
+    public static IClientBuilder UseFailoverCluster(this IClientBuilder client, IReadOnlyList<IPEndPoint> gateways, string clusterId)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(gateways);
+        client.Services.Configure<ClusterOptions>(options => options.ClusterId = clusterId);
+        client.UseStaticClustering([.. gateways]);
+        return client.WithFailoverTimeouts();
+    }
+
+    private static IClientBuilder WithFailoverTimeouts(this IClientBuilder client)
+    {
         client.Services.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
         client.Services.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ResponseTimeout);
         return client;

@@ -1,9 +1,9 @@
 using Failover.Storage.Directory;
-using Failover.Storage.Grains;
 using Failover.Storage.Membership;
 using Failover.Storage.Persistence;
 using Failover.Storage;
 using Npgsql;
+using Orleans.Runtime;
 
 namespace Failover.Host.Tests.Faults;
 
@@ -65,8 +65,8 @@ public sealed class FaultDatabase : IAsyncDisposable
         return database;
     }
 
-    public Task<MembershipSnapshot> ReadMembershipAsync() =>
-        _database.CreateMembershipTable(ClusterId).ReadAllAsync(CancellationToken.None);
+    public Task<MembershipRows> ReadMembershipAsync() =>
+        _database.CreateMembershipRows(ClusterId).ReadAllAsync(CancellationToken.None);
 
     public Task<DirectoryEntry?> LookupAsync(GrainId grainId) =>
         _database.CreateGrainDirectory(ClusterId).LookupAsync(grainId, CancellationToken.None);
@@ -97,6 +97,7 @@ public sealed class FaultDatabase : IAsyncDisposable
             DELETE FROM FailoverGrainDirectory WHERE DeploymentId = @cluster;
             DELETE FROM OrleansRemindersTable WHERE ServiceId = @service;
             DELETE FROM FailoverGrainState WHERE ServiceId = @service;
+            DELETE FROM OrleansStorage WHERE ServiceId = @service;
             """;
         command.Parameters.AddWithValue("cluster", ClusterId);
         command.Parameters.AddWithValue("service", ServiceId);

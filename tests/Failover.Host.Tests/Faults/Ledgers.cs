@@ -1,19 +1,19 @@
 using System.Text.Json;
-using Failover.Storage.Grains;
 using Failover.TestHost;
+using Orleans.Runtime;
 
 namespace Failover.Host.Tests.Faults;
 
-/// <summary>The test grains' durable state, read straight from the state table (grain type = class name).</summary>
+/// <summary>The test grains' durable state, read straight from the state table (grain types as their [GrainType] names).</summary>
 public static class Ledgers
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
-    public static GrainId Locator(string key) => new(nameof(LocatorGrain), key);
+    public static GrainId Locator(string key) => GrainId.Create("locator", key);
 
-    public static GrainId Ledger(string key) => new(nameof(LedgerGrain), key);
+    public static GrainId Ledger(string key) => GrainId.Create("ledger", key);
 
-    public static GrainId Pulse(string key) => new(nameof(PulseGrain), key);
+    public static GrainId Pulse(string key) => GrainId.Create("pulse", key);
 
     /// <summary>The entries of a test grain's <see cref="LedgerState"/>; empty before its first write.</summary>
     public static async Task<IReadOnlyList<string>> ReadAsync(FaultDatabase database, GrainId grainId, string stateName) =>

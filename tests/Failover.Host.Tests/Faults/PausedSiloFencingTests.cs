@@ -1,4 +1,4 @@
-using Failover.Storage.Membership;
+using Orleans.Runtime;
 using Failover.TestHost;
 using Xunit.Abstractions;
 
@@ -20,15 +20,16 @@ public sealed class PausedSiloFencingTests(ITestOutputHelper output)
         PauseTheWriterAsync(databaseKind, []);
 
     /// <summary>
-    /// node-b's LeaseTimeout is longer than the pause, so its lease gate lets the resumed activation go on: only the
+    /// node-b's lease timeout is longer than the pause, so its call filter lets the resumed activation go on: only the
     /// fence in SQL (node-b's Dead row, the directory epoch) stands between it and the ledger until node-b reads itself
-    /// Dead. Whether its timer gets to write before that is a race; either way none of its writes may land.
+    /// Dead. Whether its timer gets to write before that is a race; either way none of its writes may land. (Its probe
+    /// timeout is raised too, as the start-up check demands a lease shorter than the probes that could declare it dead.)
     /// </summary>
     [Theory]
     [InlineData(FaultDatabase.Sqlite)]
     [InlineData(FaultDatabase.PostgreSql)]
     public Task A_resumed_silo_that_still_trusts_its_lease_lands_no_write_after_the_take_over(string databaseKind) =>
-        PauseTheWriterAsync(databaseKind, ["Membership:LeaseTimeout=00:00:20", "Membership:DeathTimeout=00:00:30"]);
+        PauseTheWriterAsync(databaseKind, ["Lease:Timeout=00:00:20", "Membership:ProbeTimeout=00:00:10", "Membership:MaxProbeTimeout=00:00:10"]);
 
     private async Task PauseTheWriterAsync(string databaseKind, string[] writerSettings)
     {
@@ -65,7 +66,7 @@ public sealed class PausedSiloFencingTests(ITestOutputHelper output)
 
         // Its writes after SIGCONT were rejected ("LEDGER WRITE REJECTED"), or it stopped before attempting one: the
         // ledger above has none of them either way.
-        Assert.Contains("This silo is Dead in the membership table and stops", b.Log, StringComparison.Ordinal);
+        Assert.Contains("the silo exits with code 3", b.Log, StringComparison.Ordinal);
         var rejected = b.Log.Contains("LEDGER WRITE REJECTED", StringComparison.Ordinal);
         output.WriteLine($"node-b after SIGCONT: {(rejected ? "its writes were rejected by the fence" : "it stopped before a write was rejected")}, exit code 3");
     }

@@ -1,4 +1,4 @@
-using Failover.Storage.Client;
+using Failover.Hosting.Clients;
 using Failover.Storage.Membership;
 using Failover.Storage;
 using Xunit.Abstractions;
@@ -67,14 +67,14 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// Starts <paramref name="node"/> again on the same port and settings, once its process has ended, and waits for a row
     /// of a later generation to be Active. The indexer then returns the new process.
     /// </summary>
-    public async Task<MembershipEntry> RestartAsync(string node)
+    public async Task<MembershipRow> RestartAsync(string node)
     {
         var previous = _silos[node];
         Assert.True(previous.HasExited, $"{node} still runs");
         var previousGeneration = (await FindAsync(node))?.Address.Generation ?? 0;
         _earlier.Add(previous);
-        _silos[node] = SiloProcess.Start(node, Database, previous.Settings, previous.Port);
-        MembershipEntry? row = null;
+        _silos[node] = SiloProcess.Start(node, Database, previous.Settings, (previous.Port, previous.GatewayPort));
+        MembershipRow? row = null;
         await WaitUntilAsync(
             async () => (row = await FindAsync(node)) is { Status: SiloStatus.Active } && row.Address.Generation > previousGeneration,
             $"a new incarnation of {node} is Active");
@@ -82,26 +82,26 @@ public sealed class ProcessCluster : IAsyncDisposable
     }
 
     /// <summary>The newest row of <paramref name="node"/>, once it has <paramref name="status"/>.</summary>
-    public async Task<MembershipEntry> WaitForStatusAsync(string node, SiloStatus status)
+    public async Task<MembershipRow> WaitForStatusAsync(string node, SiloStatus status)
     {
-        MembershipEntry? row = null;
+        MembershipRow? row = null;
         await WaitUntilAsync(async () => (row = await FindAsync(node)) is not null && row.Status == status, $"{node}'s row is {status}");
         return row!;
     }
 
     /// <summary>The newest row of <paramref name="node"/> (the highest generation), if any.</summary>
-    public async Task<MembershipEntry?> FindAsync(string node) =>
+    public async Task<MembershipRow?> FindAsync(string node) =>
         (await Database.ReadMembershipAsync()).Entries
             .Where(e => e.SiloName == node)
             .MaxBy(e => e.Address.Generation);
 
     /// <summary>A client whose only gateway is <paramref name="gateway"/>: grains it activates are placed on that silo.</summary>
-    public Task<ClusterClient> ConnectClientAsync(SiloProcess gateway) =>
-        ClusterClient.ConnectAsync(new ClusterClientOptions { ClusterId = Database.ClusterId, Gateways = [gateway.EndPoint] });
+    public Task<FailoverClient> ConnectClientAsync(SiloProcess gateway) =>
+        FailoverClient.ConnectAsync([gateway.GatewayEndPoint], Database.ClusterId, CancellationToken.None);
 
     /// <summary>A client that finds its gateways (Active silos) in the membership table.</summary>
-    public Task<ClusterClient> ConnectClientAsync() =>
-        ClusterClient.ConnectAsync(new ClusterClientOptions { ClusterId = Database.ClusterId, Database = DatabaseLocation.Parse(Database.Setting) });
+    public Task<FailoverClient> ConnectClientAsync() =>
+        FailoverClient.ConnectAsync(DatabaseLocation.Parse(Database.Setting), Database.ClusterId, CancellationToken.None);
 
     /// <summary>Polls <paramref name="condition"/> until it holds; after the deadline the test fails with every silo's log.</summary>
     public Task WaitUntilAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null) =>
@@ -123,7 +123,7 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     /// <summary>Every silo's output so far, for failure messages.</summary>
     public string Logs() =>
-        string.Join('\n', _earlier.Concat(_silos.Values).Select(s => $"----- {s.Node} (port {s.Port}){(s.HasExited ? ", exited" : "")} -----\n{s.Log}"));
+        string.Join('\n', _earlier.Concat(_silos.Values).Select(s => $"----- {s.Node} (ports {s.Port}/{s.GatewayPort}){(s.HasExited ? ", exited" : "")} -----\n{s.Log}"));
 
     public async ValueTask DisposeAsync()
     {

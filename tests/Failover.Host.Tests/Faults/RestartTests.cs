@@ -31,7 +31,7 @@ public sealed class RestartTests(ITestOutputHelper output)
         await cluster.WaitForExitAsync(cluster["node-b"]);
         var restarted = (await cluster.RestartAsync("node-b")).Address;
 
-        Assert.Equal(old.Port, restarted.Port);
+        Assert.Equal(old.Endpoint.Port, restarted.Endpoint.Port);
         Assert.True(restarted.Generation > old.Generation, $"generation {restarted.Generation} follows {old.Generation}");
         await cluster.WaitUntilAsync(
             async () => (await database.ReadMembershipAsync()).Find(old)?.Status == SiloStatus.Dead, "the old incarnation's row is Dead");

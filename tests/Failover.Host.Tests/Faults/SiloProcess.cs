@@ -9,34 +9,41 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly ProcessRunner _process;
     private bool _disposed;
 
-    private SiloProcess(string node, int port, ProcessRunner process)
+    private SiloProcess(string node, int port, int gatewayPort, ProcessRunner process)
     {
         Node = node;
         Port = port;
+        GatewayPort = gatewayPort;
         _process = process;
     }
 
     public string Node { get; }
 
+    /// <summary>The Orleans silo port.</summary>
     public int Port { get; }
+
+    /// <summary>The Orleans gateway port clients connect to.</summary>
+    public int GatewayPort { get; }
 
     /// <summary>The <c>--set</c> settings it was started with.</summary>
     public IReadOnlyList<string> Settings { get; private init; } = [];
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
 
+    public IPEndPoint GatewayEndPoint => new(IPAddress.Loopback, GatewayPort);
+
     public bool HasExited => _disposed || _process.HasExited;
 
     /// <summary>Everything the process wrote so far, stdout then stderr.</summary>
     public string Log => _process.StandardOutput + _process.StandardError;
 
-    /// <param name="port">The port to listen on; a free one when null.</param>
-    public static SiloProcess Start(string node, FaultDatabase database, IReadOnlyList<string> settings, int? port = null)
+    /// <param name="ports">The silo and gateway ports to listen on; free ones when null.</param>
+    public static SiloProcess Start(string node, FaultDatabase database, IReadOnlyList<string> settings, (int Silo, int Gateway)? ports = null)
     {
-        port ??= FreePorts.Next();
+        var (port, gatewayPort) = ports ?? (FreePorts.Next(), FreePorts.Next());
         List<string> args =
         [
-            "--node", node, "--port", $"{port}", "--database", database.Setting,
+            "--node", node, "--port", $"{port}", "--gateway-port", $"{gatewayPort}", "--database", database.Setting,
             "--cluster-id", database.ClusterId, "--service-id", database.ServiceId,
         ];
         foreach (var setting in settings)
@@ -44,7 +51,7 @@ public sealed class SiloProcess : IAsyncDisposable
             args.AddRange(["--set", setting]);
         }
 
-        return new SiloProcess(node, port.Value, Programs.StartTestHost([.. args]))
+        return new SiloProcess(node, port, gatewayPort, Programs.StartTestHost([.. args]))
         {
             Settings = settings,
         };
