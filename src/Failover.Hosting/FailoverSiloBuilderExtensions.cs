@@ -108,6 +108,7 @@ public static class FailoverSiloBuilderExtensions
         services.TryAddSingleton<MembershipView>();
         services.TryAddSingleton<SiloHealth>();
         services.AddSingleton<IFatalErrorHandler, ExitOnFatalError>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MembershipStatusLog>();
 
         services.TryAddSingleton<NodeLease>();
         services.AddSingleton<NodeLeaseRenewer>();

@@ -20,7 +20,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData(2, "unknown command 'start'", "start")]
     [InlineData(2, "unexpected argument 'extra'", "--node", "a", "extra")]
     [InlineData(2, "--database must be sqlite:PATH or postgres:CONNECTION_STRING", "--node", "a", "--database", "mysql:x")]
-    [InlineData(2, "The Node field is required", "--port", "4000")]
+    [InlineData(2, "--node is required", "--port", "4000")]
     [InlineData(2, "silo stop needs --node NAME", "stop")]
     [InlineData(2, "option --fail-over belongs to 'silo stop'", "--node", "a", "--fail-over")]
     public async Task Bad_command_lines_are_refused_with_one_line(int exitCode, string message, params string[] args)
@@ -41,7 +41,7 @@ public sealed class BadInputTests : IDisposable
 
         var result = await Programs.RunSiloToExitAsync("--node", "a", "--port", $"{port}", "--database", _directory.SqliteDatabase);
 
-        AssertOneErrorLine(result, 1, $"port {port} is already in use");
+        AssertOneErrorLine(result, 1, $"port {port} (--port) is already in use");
         Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
     }
 

@@ -43,7 +43,8 @@ public sealed class PairCluster : IAsyncDisposable
         var cluster = new PairCluster(database, output);
         try
         {
-            var ports = new Dictionary<string, int> { ["node-a"] = FreePorts.Next(), ["node-b"] = FreePorts.Next(), ["node-c"] = FreePorts.Next() };
+            // Each silo: its Orleans silo and gateway ports, and the HTTP port its peer's heartbeats come to.
+            var ports = new[] { "node-a", "node-b", "node-c" }.ToDictionary(n => n, _ => new SiloPorts(FreePorts.Next(), FreePorts.Next(), FreePorts.Next()));
             var keys = new Dictionary<string, string>();
             foreach (var node in new[] { "node-a", "node-b", "node-x" })
             {
@@ -53,9 +54,9 @@ public sealed class PairCluster : IAsyncDisposable
             cluster.Start("node-c", ports["node-c"], database.Setting, config: null);
             await cluster.WaitUntilActiveAsync("node-c");
             cluster.Start("node-a", ports["node-a"], databaseOfA ?? database.Setting,
-                cluster.WriteConfig("node-a", "primary", simple, ports["node-b"], keys["node-b"], peerTimeout));
+                cluster.WriteConfig("node-a", "primary", simple, ports["node-b"].Http, keys["node-b"], peerTimeout));
             cluster.Start("node-b", ports["node-b"], database.Setting,
-                cluster.WriteConfig("node-b", "secondary", simple, ports["node-a"], keys[secondaryTrustsKeyOf], peerTimeout));
+                cluster.WriteConfig("node-b", "secondary", simple, ports["node-a"].Http, keys[secondaryTrustsKeyOf], peerTimeout));
             return cluster;
         }
         catch
@@ -169,18 +170,21 @@ public sealed class PairCluster : IAsyncDisposable
             async () => (await Database.ReadMembershipAsync()).Entries.Any(e => e.SiloName == node && e.Status == SiloStatus.Active),
             $"{node} is Active");
 
-    private void Start(string node, int port, string database, string? config)
+    private void Start(string node, SiloPorts ports, string database, string? config)
     {
-        List<string> args = ["--node", node, "--port", $"{port}", "--database", database, "--cluster-id", Database.ClusterId, "--service-id", Database.ServiceId,
-            "--data-directory", DataDirectory(node)];
+        List<string> args = ["--node", node, "--port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}", "--http-port", $"{ports.Http}",
+            "--database", database, "--cluster-id", Database.ClusterId, "--service-id", Database.ServiceId, "--data-directory", DataDirectory(node)];
         if (config is not null)
         {
             args.AddRange(["--config", config]);
         }
 
-        _silos[node] = PairSilo.Start(node, port, [.. args]);
+        _silos[node] = PairSilo.Start(node, ports.Silo, [.. args]);
     }
 
+    private sealed record SiloPorts(int Silo, int Gateway, int Http);
+
+    /// <param name="peerPort">The peer silo's HTTP port: pair heartbeats go there.</param>
     private string WriteConfig(string node, string agentId, bool simple, int peerPort, string peerKey, int peerTimeout)
     {
         var pairFile = Path.Combine(Directory.Path, $"pair-{node}.json");
