@@ -47,6 +47,7 @@ internal sealed class FailoverPairAgent : BackgroundService
     private bool _leaseValid;
     private long _peerSequence;
     private string? _peerNode;
+    private readonly TaskCompletionSource _peerHeard = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IManagedAgent? _agent;
     private PairDecision _lastDecision = PairDecision.Stop;
     private bool _peerUnreachable;
@@ -91,6 +92,7 @@ internal sealed class FailoverPairAgent : BackgroundService
             }
 
             _peerNode = request.Node;
+            _peerHeard.TrySetResult();
             await ApplyAsync(_machine.PeerHeartbeatReceived(Now));
             return PeerHeartbeat.Create(
                 _config.AgentVipIdentity, _config.AgentId, _services.Silo.NodeName, _bootId, request.Sequence, _machine.ReportsRunning,
@@ -231,6 +233,7 @@ internal sealed class FailoverPairAgent : BackgroundService
         try
         {
             _peerNode = answer.Node;
+            _peerHeard.TrySetResult();
             await ApplyAsync(_machine.PeerHeartbeatAcknowledged(sentAt, Now, answer.Running));
         }
         finally
@@ -241,6 +244,9 @@ internal sealed class FailoverPairAgent : BackgroundService
 
     private async Task WitnessLoopAsync(CancellationToken cancellationToken)
     {
+        // The first report places the witness, off this node and the peer's: wait until the peer's node is known. Nobody
+        // needs central before the peer has been heard or the optimistic start (one timeout) is over.
+        await Task.WhenAny(_peerHeard.Task, Task.Delay(_config.Timeout, _services.Time, cancellationToken));
         var witness = _services.Grains.GetGrain<IFailoverPairWitnessGrain>(_config.AgentVipIdentity);
         var registered = false;
         while (!cancellationToken.IsCancellationRequested)

@@ -15,7 +15,7 @@ internal sealed partial class MembershipStatusLog(ISiloStatusOracle oracle, ILoc
     private string _self = "";
 
     public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(MembershipStatusLog), ServiceLifecycleStage.RuntimeInitialize, Start, Stop);
+        lifecycle.Subscribe(nameof(MembershipStatusLog), ServiceLifecycleStage.RuntimeInitialize - 1, Start, Stop);
 
     public void SiloStatusChangeNotification(SiloAddress updatedSilo, SiloStatus status)
     {
