@@ -109,6 +109,7 @@ public static class FailoverSiloBuilderExtensions
         services.TryAddSingleton<SiloHealth>();
         services.AddSingleton<IFatalErrorHandler, ExitOnFatalError>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MembershipStatusLog>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StaleSiloReaper>();
 
         services.TryAddSingleton<NodeLease>();
         services.AddSingleton<NodeLeaseRenewer>();

@@ -27,6 +27,10 @@ internal static class TunedMembership
         options.ExtendProbeTimeoutDuringDegradation = false;
         options.EnableIndirectProbes = false;
         options.DefunctSiloExpiration = TimeSpan.FromDays(1);
+        // Our silos renew IAmAliveTime every 250 ms (the node lease): a row 3 s old is stale, and Orleans leaves stale
+        // silos out of vote counts and gossip; a joining silo declares such rows Dead (StaleSiloReaper).
+        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(1);
+        options.NumMissedTableIAmAliveLimit = 3;
     }
 }
 
@@ -57,6 +61,13 @@ internal sealed class TunedMembershipValidator(IOptions<NodeLeaseOptions> lease)
         {
             failures.Add(
                 $"Lease:Timeout ({lease.Value.Timeout.TotalMilliseconds:0} ms) must be shorter than Membership:ProbeTimeout x NumMissedProbesLimit ({fastestDeath.TotalMilliseconds:0} ms): a silo must stop acting before others may declare it Dead");
+        }
+
+        var allowedMiss = options.IAmAliveTablePublishTimeout * options.NumMissedTableIAmAliveLimit;
+        if (allowedMiss <= lease.Value.Timeout)
+        {
+            failures.Add(
+                $"Membership:IAmAliveTablePublishTimeout x NumMissedTableIAmAliveLimit ({allowedMiss.TotalMilliseconds:0} ms) must be longer than Lease:Timeout ({lease.Value.Timeout.TotalMilliseconds:0} ms): a silo is taken for gone only after its lease has lapsed");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
