@@ -50,14 +50,15 @@ try
     port = silo.Port;
     var httpPort = builder.Configuration.GetValue("HttpPort", 0);
     SiloStartChecks.PortsFree(silo, httpPort);
-    // Failover agent configs are read and checked here: a bad one stops the silo before it touches its database.
-    builder.Services.AddFailoverPairs(builder.Configuration);
 
-    // The schema next (the official providers read their queries from it at start); a database that is down or
-    // newer than this binary stops the silo here with one line.
-    await ApplySchemaAsync(builder.Configuration, quiet: true);
+    // Registering reads and checks the failover agent config files: a bad one is one line and touches no database.
     builder.UseOrleans(silo => silo.AddFailoverCluster(builder.Configuration));
     builder.Services.AddFailoverAgents(builder.Configuration);
+    builder.Services.AddFailoverPairs(builder.Configuration);
+
+    // The schema before the silo starts (the official providers read their queries from it at start); a database that
+    // is down or newer than this binary stops the silo here with one line.
+    await ApplySchemaAsync(builder.Configuration, quiet: true);
     builder.WebHost.ConfigureKestrel(kestrel =>
     {
         // The silo and gateway ports are Orleans' (it binds them); HTTP is only there when asked for.
