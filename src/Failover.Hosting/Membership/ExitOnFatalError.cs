@@ -18,7 +18,8 @@ internal sealed partial class ExitOnFatalError(ILogger<ExitOnFatalError> logger)
 
     public void OnFatalException(object? sender = null, string? context = null, Exception? exception = null)
     {
-        var reason = exception?.Message ?? "unknown error";
+        // Orleans tells a silo it was declared Dead with no exception, only the context ("I have been told I am dead...").
+        var reason = exception?.Message ?? context ?? "unknown error";
         LogFatal(context ?? sender?.GetType().Name ?? "silo", reason);
         // The logger writes on a background queue that _exit does not wait for: the operator's line goes out here.
         Console.Error.WriteLine($"fatal: {reason}; the silo exits with code {ExitCode}");
