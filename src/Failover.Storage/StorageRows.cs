@@ -18,6 +18,9 @@ internal static class StorageRows
 
     public const string OwnerColumns = "Address, Port, Generation, Epoch, ActivationId";
 
+    /// <summary>How many columns <see cref="OwnerColumns"/> are: a column selected after them has this ordinal.</summary>
+    public const int OwnerColumnCount = 5;
+
     public static long ReadInt64(DbDataReader reader, int ordinal) =>
         Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
 

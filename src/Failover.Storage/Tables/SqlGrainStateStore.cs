@@ -141,8 +141,9 @@ internal sealed class SqlGrainStateStore(SqlDialect dialect, string serviceId, s
             .WithText("StateName", stateName);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
+        // The directory row's Epoch is never NULL: NULL means there is no row. The stored version follows the owner columns.
         var directory = reader.IsDBNull(3) ? null : StorageRows.ReadDirectoryEntry(reader, 0, grainId);
-        var stored = reader.IsDBNull(4) ? 0 : reader.GetInt64(4);
+        var stored = reader.IsDBNull(StorageRows.OwnerColumnCount) ? 0 : StorageRows.ReadInt64(reader, StorageRows.OwnerColumnCount);
         return (directory, stored);
     }
 }

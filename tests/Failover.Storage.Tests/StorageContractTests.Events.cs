@@ -1,6 +1,6 @@
 using Failover.Storage.Events;
 
-namespace Failover.Storage.Tests.Storage;
+namespace Failover.Storage.Tests;
 
 public abstract partial class StorageContractTests
 {

@@ -1,7 +1,7 @@
 using Failover.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace Failover.Storage.Tests.Storage;
+namespace Failover.Storage.Tests;
 
 /// <summary>The storage contract on SQLite: a fresh database file (in a directory that does not exist yet) per test.</summary>
 public sealed class SqliteStorageContractTests : StorageContractTests
@@ -11,6 +11,11 @@ public sealed class SqliteStorageContractTests : StorageContractTests
     private string FilePath => Path.Combine(root, "nested", "cluster.db");
 
     protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+
+    protected override string Invariant => "System.Data.SQLite";
+
+    /// <summary>As a silo configures Orleans' providers: the file, with Microsoft.Data.Sqlite's defaults (pooling).</summary>
+    protected override string ProviderConnectionString => new SqliteConnectionStringBuilder { DataSource = FilePath }.ToString();
 
     protected override Task<IClusterDatabase> CreateDatabaseAsync() => Task.FromResult(OpenAnotherInstance());
 
@@ -27,6 +32,11 @@ public sealed class SqliteStorageContractTests : StorageContractTests
 
     protected override Task DropDatabaseAsync()
     {
+        using (var pooled = new SqliteConnection(ProviderConnectionString))
+        {
+            SqliteConnection.ClearPool(pooled);
+        }
+
         if (System.IO.Directory.Exists(root))
         {
             System.IO.Directory.Delete(root, recursive: true);

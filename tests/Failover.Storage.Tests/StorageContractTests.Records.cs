@@ -1,7 +1,7 @@
 using Failover.Storage.Records;
 using Failover.Storage.Tables;
 
-namespace Failover.Storage.Tests.Storage;
+namespace Failover.Storage.Tests;
 
 public abstract partial class StorageContractTests
 {

@@ -1,9 +1,9 @@
 using Failover.Storage.Directory;
-using Failover.Storage.Grains;
-using Failover.Storage.Membership;
 using Failover.Storage.Persistence;
+using Orleans.Runtime;
+using Orleans.Storage;
 
-namespace Failover.Storage.Tests.Storage;
+namespace Failover.Storage.Tests;
 
 public abstract partial class StorageContractTests
 {
@@ -19,13 +19,14 @@ public abstract partial class StorageContractTests
         Assert.Equal(new StoredGrainState("""{"n":2}""", 2), await store.ReadAsync(grain, "state", None));
         Assert.Null(await store.ReadAsync(grain, "other", None));
 
+        // A version conflict is Orleans' own InconsistentStateException (exactly that type: the fence still holds), with
+        // the stored and the expected version as its ETags.
         var stale = await Assert.ThrowsAsync<InconsistentStateException>(() => store.WriteAsync(grain, "state", "x", 1, fence, None));
-        Assert.Equal(2, stale.StoredVersion);
-        Assert.Equal(1, stale.CurrentVersion);
+        Assert.Equal(("2", "1"), (stale.StoredEtag, stale.CurrentEtag));
         var duplicate = await Assert.ThrowsAsync<InconsistentStateException>(() => store.WriteAsync(grain, "state", "x", 0, fence, None));
-        Assert.Equal(2, duplicate.StoredVersion);
+        Assert.Equal(("2", "0"), (duplicate.StoredEtag, duplicate.CurrentEtag));
         var ahead = await Assert.ThrowsAsync<InconsistentStateException>(() => store.WriteAsync(grain, "other", "x", 3, fence, None));
-        Assert.Equal(0, ahead.StoredVersion);
+        Assert.Equal(("0", "3"), (ahead.StoredEtag, ahead.CurrentEtag));
         Assert.Equal(new StoredGrainState("""{"n":2}""", 2), await store.ReadAsync(grain, "state", None));
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => store.ClearAsync(grain, "state", 1, fence, None));
@@ -56,10 +57,11 @@ public abstract partial class StorageContractTests
         var grain = fence.GrainId;
         await store.WriteAsync(grain, "state", "v1", 0, fence, None);
 
-        await SetStatusWithRetryAsync(Database.CreateMembershipTable(ClusterId), Silo(1), SiloStatus.Dead);
+        await SetStatusWithRetryAsync(await OrleansMembershipAsync(), Silo(1), SiloStatus.Dead);
 
         var fenced = await Assert.ThrowsAsync<ActivationFencedException>(() => store.WriteAsync(grain, "state", "zombie", 1, fence, None));
         Assert.Contains("declared Dead", fenced.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<InconsistentStateException>(fenced);
         await Assert.ThrowsAsync<ActivationFencedException>(() => store.ClearAsync(grain, "state", 1, fence, None));
         Assert.Equal(new StoredGrainState("v1", 1), await store.ReadAsync(grain, "state", None));
     }
@@ -70,10 +72,10 @@ public abstract partial class StorageContractTests
         var (store, oldFence) = await OwnedGrainAsync(Grain("s"));
         var grain = oldFence.GrainId;
         await store.WriteAsync(grain, "state", "v1", 0, oldFence, None);
-        var membership = Database.CreateMembershipTable(ClusterId);
+        var membership = await OrleansMembershipAsync();
         await InsertWithRetryAsync(membership, Entry(Silo(2)));
         await SetStatusWithRetryAsync(membership, Silo(1), SiloStatus.Dead);
-        var taken = await Database.CreateGrainDirectory(ClusterId).TryClaimAsync(grain, Silo(2), None);
+        var taken = await Database.CreateGrainDirectory(ClusterId).TryClaimAsync(Activation(grain, Silo(2)), null, None);
         Assert.Equal(Silo(2), taken.Owner);
 
         // The version is right, the epoch is not: the fence is reported, not a version conflict.
@@ -91,8 +93,8 @@ public abstract partial class StorageContractTests
     [Fact]
     public async Task State_write_for_a_released_or_unclaimed_grain_is_fenced()
     {
-        var (store, fence) = await OwnedGrainAsync(Grain("s"));
-        Assert.True(await Database.CreateGrainDirectory(ClusterId).ReleaseAsync(fence.GrainId, Silo(1), fence.Epoch, None));
+        var (store, fence, owner) = await OwnedGrainWithAddressAsync(Grain("s"));
+        Assert.True(await Database.CreateGrainDirectory(ClusterId).ReleaseAsync(owner, None));
 
         await Assert.ThrowsAsync<ActivationFencedException>(() => store.WriteAsync(fence.GrainId, "state", "x", 0, fence, None));
         await Assert.ThrowsAsync<ActivationFencedException>(() => store.ClearAsync(fence.GrainId, "state", 0, fence, None));
@@ -103,10 +105,17 @@ public abstract partial class StorageContractTests
     /// <summary>Silo 1 is Active and owns <paramref name="grain"/>; returns the state store and the owner's fence.</summary>
     private async Task<(IGrainStateStore Store, ActivationFence Fence)> OwnedGrainAsync(GrainId grain)
     {
+        var (store, fence, _) = await OwnedGrainWithAddressAsync(grain);
+        return (store, fence);
+    }
+
+    private async Task<(IGrainStateStore Store, ActivationFence Fence, GrainAddress Owner)> OwnedGrainWithAddressAsync(GrainId grain)
+    {
         var membership = await ReadyMembershipAsync();
         await InsertWithRetryAsync(membership, Entry(Silo(1)));
-        DirectoryEntry claimed = await Database.CreateGrainDirectory(ClusterId).TryClaimAsync(grain, Silo(1), None);
+        var owner = Activation(grain, Silo(1));
+        DirectoryEntry claimed = await Database.CreateGrainDirectory(ClusterId).TryClaimAsync(owner, null, None);
         Assert.Equal(Silo(1), claimed.Owner);
-        return (Database.CreateGrainStateStore(ServiceId, ClusterId), new ActivationFence(grain, claimed.Epoch));
+        return (Database.CreateGrainStateStore(ServiceId, ClusterId), new ActivationFence(grain, claimed.Epoch), owner);
     }
 }

@@ -1,6 +1,6 @@
 using Failover.Storage;
 
-namespace Failover.Storage.Tests.Storage;
+namespace Failover.Storage.Tests;
 
 public sealed class DatabaseLocationTests
 {

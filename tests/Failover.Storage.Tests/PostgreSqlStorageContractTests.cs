@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Failover.Storage;
 using Npgsql;
 
-namespace Failover.Storage.Tests.Storage;
+namespace Failover.Storage.Tests;
 
 /// <summary>
 /// The storage contract on PostgreSQL: a fresh schema (search_path) per test on the server named by
@@ -18,6 +18,11 @@ public sealed class PostgreSqlStorageContractTests : StorageContractTests
     private string? testConnectionString;
 
     protected override DatabaseKind Kind => DatabaseKind.PostgreSql;
+
+    protected override string Invariant => "Npgsql";
+
+    protected override string ProviderConnectionString =>
+        testConnectionString ?? throw new InvalidOperationException("The test schema does not exist yet.");
 
     protected override async Task<IClusterDatabase> CreateDatabaseAsync()
     {
@@ -53,7 +58,8 @@ public sealed class PostgreSqlStorageContractTests : StorageContractTests
         {
             await Assert.ThrowsAsync<DatabaseUnavailableException>(() => database.CheckConnectionAsync(None)),
             await Assert.ThrowsAsync<DatabaseUnavailableException>(() => database.ApplySchemaAsync(None)),
-            await Assert.ThrowsAsync<DatabaseUnavailableException>(() => database.CreateMembershipTable("c").ReadAllAsync(None)),
+            await Assert.ThrowsAsync<DatabaseUnavailableException>(() => database.CreateMembershipRows("c").ReadAllAsync(None)),
+            await Assert.ThrowsAsync<DatabaseUnavailableException>(() => database.CreateRecordStore("s").ReadAsync("k", "r", None)),
         };
 
         Assert.All(errors, e =>
