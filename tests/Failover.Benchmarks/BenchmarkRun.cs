@@ -40,7 +40,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, DirectoryInfo wor
     {
         if (settings.Runs(BenchmarkSuite.Runtime))
         {
-            yield return ("runtime", false, (db, ct) => RuntimeSuite.RunAsync(settings, db, progress, ct));
+            yield return ("runtime", false, (db, ct) => new RuntimeBenchmarks(settings, db, progress).RunAsync(ct));
         }
 
         if (settings.Runs(BenchmarkSuite.Pairs) && settings.Kills > 0)

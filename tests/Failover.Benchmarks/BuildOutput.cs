@@ -6,8 +6,11 @@ internal static class BuildOutput
     /// <summary>tests/Failover.TestHost: a silo with the test grains (the kill -9 grain fail-over benchmark).</summary>
     public static string TestHostDll => Find(Path.Combine("tests", "Failover.TestHost"), "Failover.TestHost.dll");
 
-    /// <summary>silo/: the product's silo, agents included (the director fail-over benchmark).</summary>
+    /// <summary>silo/: the product's silo, agents included (the director, failover pair and order benchmarks).</summary>
     public static string SiloDll => Find("silo", "Failover.Silo.dll");
+
+    /// <summary>This program, whose <c>silo</c> verb runs a silo with the benchmark grains (the runtime and cluster suites).</summary>
+    public static string BenchmarkDll => typeof(BuildOutput).Assembly.Location;
 
     private static string Find(string projectFolder, string dll)
     {

@@ -9,11 +9,9 @@ internal sealed record DirectorConfiguration(string Name, string Heartbeat, stri
     public const string AgentCluster = "agent-1";
 
     /// <summary>The topology's defaults (250ms, 1s) and the silo's membership defaults: the target applies.</summary>
-    public static readonly DirectorConfiguration Defaults = new("defaults", "250ms", "1s", FailoverConfiguration.Defaults, 2_000);
+    public static readonly DirectorConfiguration Defaults = new("defaults", "250ms", "1s", FailoverConfiguration.Defaults, 1_500);
 
-    public static readonly DirectorConfiguration Tuned = new("tuned", "100ms", "400ms", FailoverConfiguration.Tuned, null);
-
-    public static IReadOnlyList<DirectorConfiguration> All { get; } = [Defaults, Tuned];
+    public static IReadOnlyList<DirectorConfiguration> All { get; } = [Defaults];
 
     /// <summary>Primary on node-a, secondary on node-b; node-c is neither, so the witness lives there.</summary>
     public string TopologyJson =>

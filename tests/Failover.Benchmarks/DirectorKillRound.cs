@@ -6,8 +6,9 @@ namespace Failover.Benchmarks;
 /// <summary>
 /// One kill of the director fail-over benchmark: once the agent cluster is Coupled and its active instance logs that
 /// it acts with the current epoch E, kill -9 of the active's silo at T0 (UTC wall clock), then until the standby's silo
-/// logs <c>ACTING as active with epoch E+1</c>. On the way it notes when the witness's silo saw the victim Dead, when
-/// the witness logged the fail-over, and when the witness's view (polled through a client) first showed it.
+/// logs <c>ACTING as active with epoch E+1</c>. On the way it notes when the witness logged the fail-over and when the
+/// witness's view (polled through a client) first showed it; afterwards, when a survivor declared the victim Dead (its
+/// vote in the membership table).
 /// </summary>
 internal sealed class DirectorKillRound(
     SiloProcessCluster cluster, IReadOnlyDictionary<string, SiloProcess> silos, IDirectorClusterGrain witness, TimeSpan limit)
@@ -35,10 +36,7 @@ internal sealed class DirectorKillRound(
     /// <summary>Kill → the witness logged the failed-over event (its decision, written to the database first).</summary>
     public double? WitnessDecidedMs { get; private set; }
 
-    /// <summary>Kill → the witness's silo had the victim Dead in its membership view (declared by it or read from the table).</summary>
-    public double? WitnessSiloSawDeadMs { get; private set; }
-
-    /// <summary>Kill → some survivor wrote the victim Dead into the membership table.</summary>
+    /// <summary>Kill → a survivor wrote the victim Dead into the membership table (the last vote on its row).</summary>
     public double? DeclaredDeadMs { get; private set; }
 
     public string? LastError { get; private set; }
@@ -59,7 +57,6 @@ internal sealed class DirectorKillRound(
         Victim = victim;
         var standbyFrom = SiloLog.Length(standby);
         var witnessFrom = SiloLog.Length(witnessSilo);
-        var survivorsFrom = silos.Values.Where(s => s != victim).ToDictionary(s => s, SiloLog.Length);
         var acting = new Regex($@"Director {Agent}/{view.Standby} ACTING as active with epoch {Epoch + 1} ");
         var killedAt = DateTime.UtcNow;
         cluster.Kill(victim);
@@ -91,22 +88,16 @@ internal sealed class DirectorKillRound(
         }
 
         // The witness may have decided on the heartbeat timeout before the membership had the victim Dead: wait for that.
-        var victimDead = new Regex($@":{victim.Endpoint.Port}@\d+ \(node {victim.Node}\) (?:Dead, cause|is now Dead)");
         try
         {
-            await Poll.UntilAsync(_ => Task.FromResult(SiloLog.First(witnessSilo, witnessFrom, victimDead, killedAt) is not null), limit, "the witness's silo has the victim Dead", cancellationToken);
+            await cluster.WaitUntilDeadAsync(victim, limit, cancellationToken);
+            DeclaredDeadMs = Since(killedAt, await cluster.DeclaredDeadAsync(victim, cancellationToken));
         }
         catch (TimeoutException)
         {
-            LastError ??= $"{WitnessNode} never logged {victim.Node} Dead";
+            LastError ??= $"{victim.Node} never Dead in the membership table";
         }
 
-        WitnessSiloSawDeadMs = Since(killedAt, SiloLog.First(witnessSilo, witnessFrom, victimDead, killedAt));
-        DeclaredDeadMs = survivorsFrom
-            .Select(s => SiloLog.First(s.Key, s.Value, new Regex($@"Declared silo \S+:{victim.Endpoint.Port}@\d+ \(node {victim.Node}\) Dead"), killedAt))
-            .Where(t => t is not null)
-            .Select(t => Since(killedAt, t))
-            .Min();
         var decided = new Regex($@"Director cluster {Agent}: {DirectorEventKinds.FailedOver}: .* epoch {Epoch + 1}$");
         WitnessDecidedMs = Since(killedAt, SiloLog.First(witnessSilo, witnessFrom, decided, killedAt));
         if (ActingMs is not null && WitnessDecidedMs is null)

@@ -5,8 +5,11 @@ namespace Failover.Benchmarks;
 /// <summary>Drives calls: many callers back to back for a while, one caller timing each call, rounds of either.</summary>
 internal static class Load
 {
-    /// <summary>Calls per second of <paramref name="callers"/> loops, loop <c>i</c> calling <c>call(i)</c> back to back.</summary>
-    public static async Task<double> ConcurrentAsync(int callers, Func<int, Task> call, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>
+    /// Answered calls per second of <paramref name="callers"/> loops, loop <c>i</c> calling <c>call(i)</c> back to back;
+    /// failed calls go to <paramref name="failures"/>.
+    /// </summary>
+    public static async Task<double> ConcurrentAsync(int callers, Func<int, Task> call, TimeSpan duration, CallFailures failures, CancellationToken cancellationToken)
     {
         var stop = 0;
         var stopwatch = Stopwatch.StartNew();
@@ -15,8 +18,7 @@ internal static class Load
             long calls = 0;
             while (Volatile.Read(ref stop) == 0)
             {
-                await call(i);
-                calls++;
+                calls += await failures.TryAsync(() => call(i)) ? 1 : 0;
             }
 
             return calls;
@@ -29,23 +31,8 @@ internal static class Load
         return counts.Sum() / stopwatch.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Calls per second of one caller.</summary>
-    public static async Task<double> SequentialAsync(Func<Task> call, TimeSpan duration, CancellationToken cancellationToken)
-    {
-        long calls = 0;
-        var stopwatch = Stopwatch.StartNew();
-        while (stopwatch.Elapsed < duration)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            await call();
-            calls++;
-        }
-
-        return calls / stopwatch.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>The latency of every call of one caller, in microseconds.</summary>
-    public static async Task<List<double>> LatenciesAsync(Func<Task> call, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>The latency of every answered call of one caller, in microseconds; failed calls go to <paramref name="failures"/>.</summary>
+    public static async Task<List<double>> LatenciesAsync(Func<Task> call, TimeSpan duration, CallFailures failures, CancellationToken cancellationToken)
     {
         var latencies = new List<double>();
         var end = Stopwatch.StartNew();
@@ -53,8 +40,10 @@ internal static class Load
         {
             cancellationToken.ThrowIfCancellationRequested();
             var start = Stopwatch.GetTimestamp();
-            await call();
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            if (await failures.TryAsync(call))
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
         }
 
         return latencies;

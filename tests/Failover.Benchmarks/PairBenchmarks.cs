@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Failover.Storage;
 using Failover.Testing;
+using Orleans.Runtime;
 
 namespace Failover.Benchmarks;
 
 /// <summary>
 /// Failover agent pair take-over: three real silo processes (node-c hosts the witness; node-a primary, node-b secondary,
-/// standard behavior, heartbeat_period 1 and timeout 2 — VOLTTRON's own test settings). Each round kill -9's the
+/// standard behavior, heartbeat_period 1 and timeout 2 — VOLTTRON's own test settings; peer heartbeats over HTTP to the
+/// peer silo's --http-port, which is what remote_vip names). Each round kill -9's the
 /// primary's silo, times until the managed agent runs on the secondary, checks that the primary's agent died with its
 /// silo, then restarts the primary and waits for the agent to come back to it alone.
 /// </summary>
@@ -17,7 +20,7 @@ internal sealed class PairBenchmarks(BenchmarkSettings settings, BenchmarkDataba
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(30);
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("failover-bench-pairs-");
-    private readonly Dictionary<string, (int Port, string[] Args)> _nodes = [];
+    private readonly Dictionary<string, (int HttpPort, string[] Args)> _nodes = [];
     private readonly Dictionary<string, ProcessRunner> _silos = [];
     private readonly string _clusterId = $"pairs-{Guid.NewGuid():N}"[..20];
 
@@ -101,6 +104,8 @@ internal sealed class PairBenchmarks(BenchmarkSettings settings, BenchmarkDataba
 
     private async Task SetUpAsync(CancellationToken cancellationToken)
     {
+        await using var db = ClusterDatabase.Open(database.Location);
+        await db.ApplySchemaAsync(cancellationToken);
         foreach (var node in new[] { "node-a", "node-b", "node-c" })
         {
             _nodes[node] = (FreePorts.Next(), []);
@@ -114,10 +119,17 @@ internal sealed class PairBenchmarks(BenchmarkSettings settings, BenchmarkDataba
         }
 
         Configure("node-c", config: null);
-        Configure("node-a", WriteConfig("node-a", "primary", _nodes["node-b"].Port, keys["node-b"]));
-        Configure("node-b", WriteConfig("node-b", "secondary", _nodes["node-a"].Port, keys["node-a"]));
+        Configure("node-a", WriteConfig("node-a", "primary", _nodes["node-b"].HttpPort, keys["node-b"]));
+        Configure("node-b", WriteConfig("node-b", "secondary", _nodes["node-a"].HttpPort, keys["node-a"]));
         Start("node-c");
-        await Poll.UntilAsync(_ => Task.FromResult(_silos["node-c"].StandardOutput.Contains("is up in cluster", StringComparison.Ordinal)), s_limit, "node-c is up", cancellationToken);
+        var membership = db.CreateMembershipRows(_clusterId);
+        await Poll.UntilAsync(
+            async ct => !_silos["node-c"].HasExited
+                ? (await membership.ReadAllAsync(ct)).Entries.Any(e => e.SiloName == "node-c" && e.Status == SiloStatus.Active)
+                : throw new InvalidOperationException($"node-c exited with code {_silos["node-c"].ExitCode}: {_silos["node-c"].StandardError}"),
+            s_limit,
+            "node-c is Active",
+            cancellationToken);
         Start("node-a");
         Start("node-b");
     }
@@ -126,26 +138,27 @@ internal sealed class PairBenchmarks(BenchmarkSettings settings, BenchmarkDataba
 
     private void Configure(string node, string? config)
     {
-        List<string> args = ["--node", node, "--port", $"{_nodes[node].Port}", "--database", database.Setting, "--cluster-id", _clusterId,
-            "--data-directory", DataDirectory(node)];
+        List<string> args = ["--node", node, "--port", $"{FreePorts.Next()}", "--gateway-port", $"{FreePorts.Next()}",
+            "--database", database.Setting, "--cluster-id", _clusterId, "--service-id", _clusterId, "--data-directory", DataDirectory(node)];
         if (config is not null)
         {
-            args.AddRange(["--config", config]);
+            // The failover agents' peer heartbeats arrive here: the peer's remote_vip names this port.
+            args.AddRange(["--http-port", $"{_nodes[node].HttpPort}", "--config", config]);
         }
 
-        _nodes[node] = (_nodes[node].Port, [.. args]);
+        _nodes[node] = (_nodes[node].HttpPort, [.. args]);
     }
 
     private void Start(string node) => _silos[node] = ProcessRunner.Start(BuildOutput.SiloDll, _nodes[node].Args);
 
-    private string WriteConfig(string node, string agentId, int peerPort, string peerKey)
+    private string WriteConfig(string node, string agentId, int peerHttpPort, string peerKey)
     {
         var pairFile = Path.Combine(_directory.FullName, $"pair-{node}.json");
         File.WriteAllText(pairFile, JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["agent_id"] = agentId,
             ["simple_behavior"] = false,
-            ["remote_vip"] = $"tcp://127.0.0.1:{peerPort}",
+            ["remote_vip"] = $"tcp://127.0.0.1:{peerHttpPort}",
             ["remote_serverkey"] = peerKey,
             ["agent_vip_identity"] = "bench.agent",
             ["heartbeat_period"] = 1,

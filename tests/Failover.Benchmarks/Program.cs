@@ -1,6 +1,12 @@
 using System.Runtime.InteropServices;
 using Failover.Benchmarks;
 
+if (args.Length > 0 && args[0] == BenchSilo.Verb)
+{
+    // One of the silo processes the runtime and cluster suites start.
+    return await BenchSilo.RunAsync(args[1..]);
+}
+
 BenchmarkSettings settings;
 try
 {

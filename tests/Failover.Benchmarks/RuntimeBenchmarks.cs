@@ -1,84 +1,76 @@
-using Failover.Storage.Grains;
-using Failover.Storage.Invocation;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Failover.Benchmarks;
 
-/// <summary>Issue 2's figures: in-silo call throughput and latency, proxy overhead, reminder tick lateness.</summary>
-internal sealed class RuntimeBenchmarks(IServiceProvider services, BenchmarkSettings settings, TextWriter progress)
+/// <summary>
+/// Grain calls inside one silo and reminder ticks: one silo process (this program's silo verb, configured as the
+/// product's), grains calling grains on it (driven by <see cref="ILoadDriverGrain"/>), controlled by a client in this
+/// process that is idle while a round runs.
+/// </summary>
+internal sealed class RuntimeBenchmarks(BenchmarkSettings settings, BenchmarkDatabase database, TextWriter progress)
 {
     private const int Callers = 64;
+    private const int ReminderGrains = 20;
+    private const string Node = "bench";
 
-    private IGrainFactory Factory => services.GetRequiredService<IGrainFactory>();
+    /// <summary>Long enough for tiered compilation to settle the call paths on a busy 2-core machine.</summary>
+    private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(10);
+
+    /// <summary>The product's minimum reminder period (Orleans' own is 1 min).</summary>
+    private static readonly TimeSpan s_reminderPeriod = TimeSpan.FromSeconds(1);
 
     public async Task<IReadOnlyList<BenchmarkResult>> RunAsync(CancellationToken cancellationToken)
     {
-        var results = new List<BenchmarkResult>();
-        await WarmUpAsync(cancellationToken);
+        progress.WriteLine($"runtime suite: one silo process on {database.Kind}, calls driven inside it, {settings.Rounds} rounds x {settings.Duration.TotalSeconds} s");
+        await using var cluster = new SiloProcessCluster(database.Setting, $"runtime-{Guid.NewGuid():N}"[..20], SiloProgram.BenchSilo([]));
+        return await cluster.ExplainFailureAsync(() => MeasureAsync(cluster, cancellationToken), progress, cancellationToken);
+    }
 
-        var throughput = await RoundsAsync("64 callers x 64 grains", ct => ConcurrentThroughputAsync(settings.Duration, ct), cancellationToken);
-        results.Add(new("in-silo calls, 64 callers on 64 grains", "calls/s (median)", throughput, "calls/s", ">= 300,000", throughput >= 300_000));
+    private async Task<IReadOnlyList<BenchmarkResult>> MeasureAsync(SiloProcessCluster cluster, CancellationToken cancellationToken)
+    {
+        await cluster.ApplySchemaAsync(cancellationToken);
+        var silo = await cluster.StartSiloAsync(cancellationToken, Node);
+        await using var client = await BenchClient.ConnectAsync(cluster, [silo], cancellationToken);
+        var driver = client.Grains.GetGrain<ILoadDriverGrain>(BenchKeys.On(Node, "driver"));
+        var keys = Enumerable.Range(0, Callers).Select(i => BenchKeys.On(Node, $"g{i}")).ToArray();
 
-        progress.WriteLine("  sequential latency…");
-        var latency = Factory.GetGrain<IPingGrain>("latency");
-        var latencies = await Load.LatenciesAsync(() => latency.Ping(1), settings.Duration * settings.Rounds, cancellationToken);
-        results.Add(new("in-silo calls, 1 sequential caller", "p50", Statistics.Percentile(latencies, 50), "us"));
-        results.Add(new("in-silo calls, 1 sequential caller", "p99", Statistics.Percentile(latencies, 99), "us"));
+        var calls = new DrivenCalls($"{Callers} caller grains x {Callers} grains", settings, progress);
+        var throughput = await calls.ThroughputAsync((duration, ct) => driver.Concurrent(keys, duration).WaitAsync(ct), s_warmUp, cancellationToken);
+        var latencies = await calls.LatenciesAsync((duration, ct) => driver.Latencies(BenchKeys.On(Node, "latency"), duration).WaitAsync(ct), cancellationToken);
 
-        var proxy = Factory.GetGrain<IPingGrain>("proxy-a");
-        var dispatchProxy = await RoundsAsync("DispatchProxy", ct => Load.SequentialAsync(() => proxy.Ping(1), settings.Duration, ct), cancellationToken);
-        var handWrittenProxy = new HandWrittenPingProxy(new GrainId("PingGrain", "proxy-b"), services.GetRequiredService<IGrainCallInvoker>());
-        var handWritten = await RoundsAsync(
-            "hand-written proxy", ct => Load.SequentialAsync(() => handWrittenProxy.Ping(1), settings.Duration, ct), cancellationToken);
-        results.Add(new("proxy: DispatchProxy", "calls/s (median)", dispatchProxy, "calls/s"));
-        results.Add(new("proxy: hand-written (generator-equivalent)", "calls/s (median)", handWritten, "calls/s"));
-        results.Add(new("proxy: DispatchProxy / hand-written", "ratio", dispatchProxy / handWritten, "x"));
-
-        results.AddRange(await ReminderLatenessAsync(cancellationToken));
+        List<BenchmarkResult> results =
+        [
+            new($"in-silo calls, {Callers} caller grains on {Callers} grains", "calls/s (median)", throughput, "calls/s"),
+            new("in-silo calls, 1 sequential caller grain", "p50", Statistics.Percentile(latencies, 50), "us"),
+            new("in-silo calls, 1 sequential caller grain", "p99", Statistics.Percentile(latencies, 99), "us"),
+            new("in-silo calls", "failed calls (warm-up included)", calls.Failures.Count, "calls", "0", calls.Failures.Count == 0),
+        ];
+        results.AddRange(await ReminderLatenessAsync(client, cancellationToken));
+        cluster.WriteWarnings(progress);
         return results;
     }
 
-    private async Task WarmUpAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<BenchmarkResult>> ReminderLatenessAsync(BenchClient client, CancellationToken cancellationToken)
     {
-        progress.WriteLine("warming up…");
-        for (var i = 0; i < Callers; i++)
+        var duration = settings.Duration * settings.Rounds;
+        progress.WriteLine($"  reminders: {ReminderGrains} grains, period {s_reminderPeriod.TotalSeconds:0} s, {duration.TotalSeconds:0} s…");
+        var grains = Enumerable.Range(0, ReminderGrains).Select(i => client.Grains.GetGrain<ITickGrain>(BenchKeys.On(Node, $"r{i}"))).ToArray();
+        foreach (var grain in grains)
         {
-            await Factory.GetGrain<IPingGrain>($"g{i}").Ping(0);
-        }
-
-        await ConcurrentThroughputAsync(TimeSpan.FromSeconds(1), cancellationToken);
-    }
-
-    private Task<double> RoundsAsync(string name, Func<CancellationToken, Task<double>> round, CancellationToken cancellationToken) =>
-        Load.MedianOfRoundsAsync(name, settings.Rounds, round, progress, cancellationToken);
-
-    private Task<double> ConcurrentThroughputAsync(TimeSpan duration, CancellationToken cancellationToken)
-    {
-        var grains = Enumerable.Range(0, Callers).Select(i => Factory.GetGrain<IPingGrain>($"g{i}")).ToArray();
-        return Load.ConcurrentAsync(Callers, i => grains[i].Ping(1), duration, cancellationToken);
-    }
-
-    private async Task<IReadOnlyList<BenchmarkResult>> ReminderLatenessAsync(CancellationToken cancellationToken)
-    {
-        const int grains = 20;
-        var period = TimeSpan.FromMilliseconds(100);
-        progress.WriteLine($"  reminders: {grains} grains, period {period.TotalMilliseconds} ms, {settings.Duration * settings.Rounds}…");
-        TickGrain.Ticks.Clear();
-        for (var i = 0; i < grains; i++)
-        {
-            await Factory.GetGrain<ITickGrain>($"r{i}").Start(period);
+            await grain.Start(s_reminderPeriod).WaitAsync(cancellationToken);
         }
 
         // Deliberately lets time pass: the reminders tick meanwhile.
-        await Task.Delay(settings.Duration * settings.Rounds, cancellationToken);
-        for (var i = 0; i < grains; i++)
+        await Task.Delay(duration + s_reminderPeriod, cancellationToken);
+        var lateness = new List<double>();
+        var missed = 0L;
+        foreach (var grain in grains)
         {
-            await Factory.GetGrain<ITickGrain>($"r{i}").Stop();
+            await grain.Stop().WaitAsync(cancellationToken);
+            var report = await grain.Report().WaitAsync(cancellationToken);
+            lateness.AddRange(report.LatenessMs);
+            missed += report.Missed;
         }
 
-        var lateness = TickGrain.Ticks.Select(t => t.LatenessMs).ToList();
-        var missed = TickGrain.Ticks.Sum(t => t.Missed);
-        const string scenario = "reminder ticks, 20 grains, period 100 ms";
+        var scenario = $"reminder ticks, {ReminderGrains} grains, period {s_reminderPeriod.TotalSeconds:0} s";
         return
         [
             new(scenario, "ticks delivered", lateness.Count, "ticks"),

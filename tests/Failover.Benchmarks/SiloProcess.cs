@@ -4,11 +4,15 @@ using Failover.Testing;
 namespace Failover.Benchmarks;
 
 /// <summary>One silo process of a <see cref="SiloProcessCluster"/>.</summary>
-internal sealed class SiloProcess(string node, int port, ProcessRunner process)
+internal sealed class SiloProcess(string node, int port, int gatewayPort, ProcessRunner process)
 {
     public string Node { get; } = node;
 
+    /// <summary>The silo port (silo to silo).</summary>
     public IPEndPoint Endpoint { get; } = new(IPAddress.Loopback, port);
+
+    /// <summary>The gateway port (clients).</summary>
+    public IPEndPoint Gateway { get; } = new(IPAddress.Loopback, gatewayPort);
 
     public ProcessRunner Process { get; } = process;
 
