@@ -56,6 +56,21 @@ public sealed class NodeLease
         held?.TrySetResult();
     }
 
+    /// <summary>How long the lease had been lapsed when a renewal sent at <paramref name="sentAt"/> went out; null if it was held.</summary>
+    public TimeSpan? IsLapsedBefore(long sentAt)
+    {
+        lock (_lock)
+        {
+            if (!_everRenewed)
+            {
+                return null;
+            }
+
+            var lapsed = _time.GetElapsedTime(_renewedAt, sentAt) - _timeout;
+            return lapsed > TimeSpan.Zero ? lapsed : null;
+        }
+    }
+
     /// <summary>Completes when the lease is held, or returns false once <paramref name="wait"/> has passed without it.</summary>
     public async Task<bool> WaitUntilHeldAsync(TimeSpan wait, CancellationToken cancellationToken)
     {

@@ -54,6 +54,11 @@ internal sealed partial class NodeLeaseRenewer(
                     return;
                 }
 
+                if (lease.IsLapsedBefore(sentAt) is { } lapsedFor)
+                {
+                    LogLapsed(lapsedFor.TotalMilliseconds);
+                }
+
                 lease.Renewed(sentAt);
                 if (failing)
                 {
@@ -93,6 +98,9 @@ internal sealed partial class NodeLeaseRenewer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node lease not renewed: {Reason}; this silo stops acting {TimeoutMs} ms after its last renewal")]
     private partial void LogRenewalFailed(string reason, double timeoutMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node lease had lapsed for {LapsedMs:0} ms (renewals came late: a busy or paused process); product grain calls were held meanwhile")]
+    private partial void LogLapsed(double lapsedMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node lease renewed again")]
     private partial void LogRenewedAgain();

@@ -23,13 +23,15 @@ public sealed class PausedSiloFencingTests(ITestOutputHelper output)
     /// node-b's lease timeout is longer than the pause, so its call filter lets the resumed activation go on: only the
     /// fence in SQL (node-b's Dead row, the directory epoch) stands between it and the ledger until node-b reads itself
     /// Dead. Whether its timer gets to write before that is a race; either way none of its writes may land. (Its probe
-    /// timeout is raised too, as the start-up check demands a lease shorter than the probes that could declare it dead.)
+    /// timeout and IAmAlive period are raised too: the start-up check demands a lease shorter than both.)
     /// </summary>
     [Theory]
     [InlineData(FaultDatabase.Sqlite)]
     [InlineData(FaultDatabase.PostgreSql)]
     public Task A_resumed_silo_that_still_trusts_its_lease_lands_no_write_after_the_take_over(string databaseKind) =>
-        PauseTheWriterAsync(databaseKind, ["Lease:Timeout=00:00:20", "Membership:ProbeTimeout=00:00:10", "Membership:MaxProbeTimeout=00:00:10"]);
+        PauseTheWriterAsync(
+            databaseKind,
+            ["Lease:Timeout=00:00:20", "Membership:ProbeTimeout=00:00:10", "Membership:MaxProbeTimeout=00:00:10", "Membership:IAmAliveTablePublishTimeout=00:00:10"]);
 
     private async Task PauseTheWriterAsync(string databaseKind, string[] writerSettings)
     {

@@ -15,8 +15,10 @@ public sealed class SuspicionVotesTests(ITestOutputHelper output)
     {
         await using var database = await FaultDatabase.CreateAsync(databaseKind);
 
-        // Two of three silos frozen: node-a's vote is one of the two needed, so they stay suspected.
-        await using var cluster = await ProcessCluster.StartAsync(database, output, ["node-a", "node-b", "node-c"]);
+        // Two of three silos frozen: node-a's vote is one of the two needed, so they stay suspected. A long IAmAlive miss
+        // period keeps the frozen ones counted among the Active silos (stale ones are not, and one vote would then do).
+        await using var cluster = await ProcessCluster.StartAsync(
+            database, output, ["node-a", "node-b", "node-c"], "Membership:IAmAliveTablePublishTimeout=00:00:30");
         var voter = (await cluster.WaitForStatusAsync("node-a", SiloStatus.Active)).Address.ToParsableString();
         cluster["node-b"].Pause();
         cluster["node-c"].Pause();
