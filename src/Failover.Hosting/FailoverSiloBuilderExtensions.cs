@@ -41,8 +41,8 @@ public static class FailoverSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<FailoverSiloOptions>()
             .Bind(configuration)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FailoverSiloOptions>, FailoverSiloOptionsValidator>();
         services.AddOptions<NodeLeaseOptions>()
             .Bind(configuration.GetSection(NodeLeaseOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateDataAnnotations()

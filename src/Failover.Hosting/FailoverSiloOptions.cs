@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Failover.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Failover.Hosting;
 
@@ -100,5 +101,23 @@ public sealed class FailoverSiloOptions : IValidatableObject
         {
             yield return new ValidationResult(error, [nameof(Database)]);
         }
+    }
+}
+
+/// <summary>
+/// Validates <see cref="FailoverSiloOptions"/> as the silo's start checks do (<see cref="Validator"/>): one message per
+/// problem, as written. Options' own data-annotations validation reads every public property, and
+/// <see cref="FailoverSiloOptions.HostAddress"/> and <see cref="FailoverSiloOptions.DatabaseLocation"/> throw a bare
+/// <see cref="FormatException"/> for the very values it should report.
+/// </summary>
+internal sealed class FailoverSiloOptionsValidator : IValidateOptions<FailoverSiloOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FailoverSiloOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<ValidationResult>();
+        return Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(problems.Select(problem => problem.ErrorMessage ?? $"{string.Join(", ", problem.MemberNames)} is invalid"));
     }
 }

@@ -3,8 +3,9 @@ using Orleans.Runtime;
 namespace Failover.Hosting.Placement;
 
 /// <summary>
-/// Keeps a grain that judges some nodes (a witness) off those nodes whenever another Active silo exists: the calling
-/// silo if it qualifies, else one picked by the grain's hash. Falls back to the caller when every silo is to be avoided.
+/// Keeps a grain that judges some nodes (a witness) off those nodes whenever another Active silo exists: the one of
+/// them picked by the grain's hash, so every silo placing it picks the same. Falls back to the caller when every silo is
+/// to be avoided.
 /// </summary>
 public abstract class AvoidNodesRule : INodePlacementRule
 {
@@ -21,11 +22,6 @@ public abstract class AvoidNodesRule : INodePlacementRule
         if (allowed.Count == 0)
         {
             return null;
-        }
-
-        if (allowed.Any(member => member.SiloAddress.Equals(local)))
-        {
-            return local;
         }
 
         return allowed[(int)(grain.GetUniformHashCode() % (uint)allowed.Count)].SiloAddress;
