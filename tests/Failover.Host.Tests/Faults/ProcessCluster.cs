@@ -1,8 +1,7 @@
-using Failover.Hosting.Clients;
 using Failover.Storage.Membership;
-using Failover.Storage;
-using Xunit.Abstractions;
 using Failover.Testing;
+using Orleans.Runtime;
+using Xunit.Abstractions;
 
 namespace Failover.Host.Tests.Faults;
 
@@ -73,7 +72,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         Assert.True(previous.HasExited, $"{node} still runs");
         var previousGeneration = (await FindAsync(node))?.Address.Generation ?? 0;
         _earlier.Add(previous);
-        _silos[node] = SiloProcess.Start(node, Database, previous.Settings, (previous.Port, previous.GatewayPort));
+        _silos[node] = SiloProcess.Start(node, Database, previous.Settings, previous.Ports);
         MembershipRow? row = null;
         await WaitUntilAsync(
             async () => (row = await FindAsync(node)) is { Status: SiloStatus.Active } && row.Address.Generation > previousGeneration,
@@ -95,13 +94,14 @@ public sealed class ProcessCluster : IAsyncDisposable
             .Where(e => e.SiloName == node)
             .MaxBy(e => e.Address.Generation);
 
-    /// <summary>A client whose only gateway is <paramref name="gateway"/>: grains it activates are placed on that silo.</summary>
-    public Task<FailoverClient> ConnectClientAsync(SiloProcess gateway) =>
-        FailoverClient.ConnectAsync([gateway.GatewayEndPoint], Database.ClusterId, CancellationToken.None);
+    /// <summary>
+    /// A client whose only gateway is <paramref name="gateway"/>: the test grains (local placement) it activates are
+    /// placed on that silo.
+    /// </summary>
+    public Task<GrainClient> ConnectClientAsync(SiloProcess gateway) => GrainClient.ConnectAsync(Database.ClusterId, gateway.GatewayEndPoint);
 
     /// <summary>A client that finds its gateways (Active silos) in the membership table.</summary>
-    public Task<FailoverClient> ConnectClientAsync() =>
-        FailoverClient.ConnectAsync(DatabaseLocation.Parse(Database.Setting), Database.ClusterId, CancellationToken.None);
+    public Task<GrainClient> ConnectClientAsync() => GrainClient.ConnectAsync(Database.ClusterId, Database.Setting);
 
     /// <summary>Polls <paramref name="condition"/> until it holds; after the deadline the test fails with every silo's log.</summary>
     public Task WaitUntilAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null) =>
@@ -123,7 +123,7 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     /// <summary>Every silo's output so far, for failure messages.</summary>
     public string Logs() =>
-        string.Join('\n', _earlier.Concat(_silos.Values).Select(s => $"----- {s.Node} (ports {s.Port}/{s.GatewayPort}){(s.HasExited ? ", exited" : "")} -----\n{s.Log}"));
+        string.Join('\n', _earlier.Concat(_silos.Values).Select(s => $"----- {s.Node} (silo port {s.Ports.Silo}, gateway port {s.Ports.Gateway}){(s.HasExited ? ", exited" : "")} -----\n{s.Log}"));
 
     public async ValueTask DisposeAsync()
     {
