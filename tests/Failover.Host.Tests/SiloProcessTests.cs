@@ -35,10 +35,16 @@ public sealed class SiloProcessTests : IDisposable
 
         var row = Assert.Single(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
         Assert.Equal(SiloStatus.Dead, row.Status);
-        // Every status the silo wrote to its row, in order, as the database recorded them.
+        // Every status the silo wrote to its row, in order, as the database recorded them; and the silo's own log of them.
         Assert.Equal(
             [SiloStatus.Joining, SiloStatus.Active, SiloStatus.ShuttingDown, SiloStatus.Dead],
             await StatusHistory.ReadAsync(_directory.SqliteDatabase, "node-a"));
+        var transitions = silo.StandardOutput.Split('\n').Where(l => l.Contains("membership status", StringComparison.Ordinal)).ToList();
+        Assert.Collection(transitions,
+            l => Assert.Contains("None -> Joining", l, StringComparison.Ordinal),
+            l => Assert.Contains("Joining -> Active", l, StringComparison.Ordinal),
+            l => Assert.Contains("Active -> ShuttingDown", l, StringComparison.Ordinal),
+            l => Assert.Contains("ShuttingDown -> Dead", l, StringComparison.Ordinal));
     }
 
     [Fact]
