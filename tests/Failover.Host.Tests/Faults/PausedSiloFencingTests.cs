@@ -23,14 +23,16 @@ public sealed class PausedSiloFencingTests(ITestOutputHelper output)
     /// node-b's Lease:Timeout is longer than the pause, so its lease gate lets the resumed activation go on: only the
     /// fence in SQL (node-b's Dead row, the directory epoch) stands between it and the ledger until node-b reads itself
     /// Dead. Whether its timer gets to write before that is a race; either way none of its writes may land. (A lease
-    /// must lapse before the silo's own probes could declare a peer Dead, so node-b's probe timeout grows with it; the
-    /// others detect node-b with their own, tuned options.)
+    /// must lapse before the silo's own probes could declare a peer Dead, or count it stale, so node-b's probe timeout
+    /// and IAmAlive miss period grow with it; the others detect node-b with their own, tuned options.)
     /// </summary>
     [Theory]
     [InlineData(FaultDatabase.Sqlite)]
     [InlineData(FaultDatabase.PostgreSql)]
     public Task A_resumed_silo_that_still_trusts_its_lease_lands_no_write_after_the_take_over(string databaseKind) =>
-        PauseTheWriterAsync(databaseKind, ["Lease:Timeout=00:00:20", "Membership:ProbeTimeout=00:00:08", "Membership:MaxProbeTimeout=00:00:08"]);
+        PauseTheWriterAsync(
+            databaseKind,
+            ["Lease:Timeout=00:00:20", "Membership:ProbeTimeout=00:00:08", "Membership:MaxProbeTimeout=00:00:08", "Membership:IAmAliveTablePublishTimeout=00:00:08"]);
 
     private async Task PauseTheWriterAsync(string databaseKind, string[] writerSettings)
     {

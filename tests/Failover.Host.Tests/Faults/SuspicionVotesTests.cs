@@ -16,8 +16,10 @@ public sealed class SuspicionVotesTests(ITestOutputHelper output)
         await using var database = await FaultDatabase.CreateAsync(databaseKind);
 
         // Two of three silos frozen: node-a's vote is one of the two needed (Membership:NumVotesForDeathDeclaration), so
-        // they stay suspected, Active.
-        await using var cluster = await ProcessCluster.StartAsync(database, output, ["node-a", "node-b", "node-c"]);
+        // they stay suspected, Active; a long IAmAlive miss period keeps their stale rows from lowering the votes needed
+        // meanwhile (Orleans no longer counts a silo that missed its IAmAlive updates among the voters).
+        await using var cluster = await ProcessCluster.StartAsync(
+            database, output, ["node-a", "node-b", "node-c"], "Membership:IAmAliveTablePublishTimeout=00:00:30");
         var voterAddress = (await cluster.WaitForStatusAsync("node-a", SiloStatus.Active)).Address;
         var voter = voterAddress.ToParsableString();
         cluster["node-b"].Pause();

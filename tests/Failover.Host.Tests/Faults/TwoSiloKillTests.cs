@@ -15,8 +15,9 @@ public sealed class TwoSiloKillTests(ITestOutputHelper output)
         await using var database = await FaultDatabase.CreateAsync(databaseKind);
 
         // Two votes are needed to declare a death (Membership:NumVotesForDeathDeclaration), but Orleans asks at most half
-        // of the Active silos, rounded up: the survivor alone.
-        await using var cluster = await ProcessCluster.StartAsync(database, output, ["node-a", "node-b"]);
+        // of the Active silos, rounded up: the survivor alone. A long IAmAlive miss period keeps the killed silo counted
+        // among the Active ones: only the survivor's suspicion vote declares the death, with both silos counted.
+        await using var cluster = await ProcessCluster.StartAsync(database, output, ["node-a", "node-b"], "Membership:IAmAliveTablePublishTimeout=00:00:30");
         var killed = (await cluster.WaitForStatusAsync("node-b", SiloStatus.Active)).Address;
 
         cluster["node-b"].Kill();
