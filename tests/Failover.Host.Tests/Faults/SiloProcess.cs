@@ -32,6 +32,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public bool HasExited => _disposed || _process.HasExited;
 
+    /// <summary>The exit code once the process has ended on its own; null while it runs (or after it was disposed).</summary>
+    public int? ExitCode => !_disposed && _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>Everything the process wrote so far, stdout then stderr.</summary>
     public string Log => _process.StandardOutput + _process.StandardError;
 
