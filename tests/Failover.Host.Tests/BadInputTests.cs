@@ -1,4 +1,4 @@
-using Failover.Storage.Membership;
+using Orleans.Runtime;
 using Microsoft.Data.Sqlite;
 using Failover.Testing;
 
@@ -20,7 +20,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData(2, "unknown command 'start'", "start")]
     [InlineData(2, "unexpected argument 'extra'", "--node", "a", "extra")]
     [InlineData(2, "--database must be sqlite:PATH or postgres:CONNECTION_STRING", "--node", "a", "--database", "mysql:x")]
-    [InlineData(2, "--node is required", "--port", "4000")]
+    [InlineData(2, "--node is required: the name of this node", "--port", "4000")]
     [InlineData(2, "silo stop needs --node NAME", "stop")]
     [InlineData(2, "option --fail-over belongs to 'silo stop'", "--node", "a", "--fail-over")]
     public async Task Bad_command_lines_are_refused_with_one_line(int exitCode, string message, params string[] args)
@@ -32,16 +32,21 @@ public sealed class BadInputTests : IDisposable
         Assert.False(File.Exists(_directory.DatabaseFile), "a refused command line must not create the database");
     }
 
-    [Fact]
-    public async Task A_port_in_use_is_refused_and_no_membership_row_is_written()
+    [Theory]
+    [InlineData("--port")]
+    [InlineData("--gateway-port")]
+    [InlineData("--http-port")]
+    public async Task A_port_in_use_is_refused_and_no_membership_row_is_written(string option)
     {
-        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        var ports = SiloPorts.Next();
+        var busy = option switch { "--port" => ports.Silo, "--gateway-port" => ports.Gateway, _ => ports.Http };
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, busy);
         occupant.Start();
-        var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
 
-        var result = await Programs.RunSiloToExitAsync("--node", "a", "--port", $"{port}", "--database", _directory.SqliteDatabase);
+        var result = await Programs.RunSiloToExitAsync(
+            "--node", "a", "--port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}", "--http-port", $"{ports.Http}", "--database", _directory.SqliteDatabase);
 
-        AssertOneErrorLine(result, 1, $"port {port} (--port) is already in use");
+        AssertOneErrorLine(result, 1, $"port {busy} ({option}) is already in use");
         Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
     }
 
@@ -49,8 +54,8 @@ public sealed class BadInputTests : IDisposable
     public async Task An_unreachable_database_is_refused()
     {
         var closedPort = TestDirectory.FreePort();
-        var result = await Programs.RunSiloToExitAsync("--node", "a", "--port", $"{TestDirectory.FreePort()}",
-            "--database", $"postgres:Host=127.0.0.1;Port={closedPort};Username=x;Password=secret;Timeout=3");
+        var result = await Programs.RunSiloToExitAsync(["--node", "a", .. FreePortArguments(),
+            "--database", $"postgres:Host=127.0.0.1;Port={closedPort};Username=x;Password=secret;Timeout=3"]);
 
         AssertOneErrorLine(result, 1, "cannot reach database postgres:");
         Assert.DoesNotContain("secret", result.Error, StringComparison.Ordinal);
@@ -59,8 +64,8 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task A_malformed_connection_string_is_refused()
     {
-        var result = await Programs.RunSiloToExitAsync("--node", "a", "--port", $"{TestDirectory.FreePort()}",
-            "--database", "postgres:Hostt=localhost;Database=x");
+        var result = await Programs.RunSiloToExitAsync(["--node", "a", .. FreePortArguments(),
+            "--database", "postgres:Hostt=localhost;Database=x"]);
 
         AssertOneErrorLine(result, 2, "not a valid Npgsql connection string");
     }
@@ -77,7 +82,7 @@ public sealed class BadInputTests : IDisposable
             await insert.ExecuteNonQueryAsync();
         }
 
-        var result = await Programs.RunSiloToExitAsync("--node", "a", "--port", $"{TestDirectory.FreePort()}", "--database", _directory.SqliteDatabase);
+        var result = await Programs.RunSiloToExitAsync(["--node", "a", .. FreePortArguments(), "--database", _directory.SqliteDatabase]);
 
         AssertOneErrorLine(result, 1, "999");
         Assert.Contains("newer", result.Error, StringComparison.OrdinalIgnoreCase);
@@ -115,26 +120,27 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task A_config_file_with_invalid_timeouts_is_refused()
     {
+        var ports = SiloPorts.Next();
         var file = _directory.WriteFile("timeouts.json", $$"""
-            { "Node": "a", "Port": {{TestDirectory.FreePort()}}, "Database": "{{_directory.SqliteDatabase}}",
-              "Membership": { "LeaseTimeout": "00:00:02", "DeathTimeout": "00:00:01" } }
+            { "Node": "a", "Port": {{ports.Silo}}, "GatewayPort": {{ports.Gateway}}, "Database": "{{_directory.SqliteDatabase}}",
+              "Lease": { "RenewPeriod": "00:00:02", "Timeout": "00:00:01" } }
             """);
 
         var result = await Programs.RunSiloToExitAsync("--config", file);
 
-        AssertOneErrorLine(result, 2, "DeathTimeout");
+        AssertOneErrorLine(result, 2, "Lease:Timeout (1000 ms) must be longer than Lease:RenewPeriod (2000 ms)");
         Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
     }
 
     [Fact]
     public async Task The_config_file_the_environment_and_the_command_line_are_layered()
     {
-        var port = TestDirectory.FreePort();
-        var file = _directory.WriteFile("silo.json", $$"""{ "Node": "from-file", "Port": 1, "Database": "{{_directory.SqliteDatabase}}" }""");
+        var ports = SiloPorts.Next();
+        var file = _directory.WriteFile("silo.json", $$"""{ "Node": "from-file", "Port": 1, "GatewayPort": 2, "Database": "{{_directory.SqliteDatabase}}" }""");
 
-        await using var silo = Programs.StartSilo("--config", file, "--port", $"{port}");
+        await using var silo = Programs.StartSilo("--config", file, "--port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}");
         await Eventually.True(async () => await MembershipReader.FindAsync(_directory.SqliteDatabase, "from-file", SiloStatus.Active) is { } row
-            && row.Address.Endpoint.Port == port, "the silo runs with the file's node name and the command line's port");
+            && row.Address.Endpoint.Port == ports.Silo && row.ProxyPort == ports.Gateway, "the silo runs with the file's node name and the command line's ports");
     }
 
     [Theory]
@@ -256,6 +262,13 @@ public sealed class BadInputTests : IDisposable
         var result = await Programs.RunClientAsync("members", "--database", $"postgres:Host=127.0.0.1;Port={TestDirectory.FreePort()};Username=x;Timeout=3");
 
         AssertOneErrorLine(result, 1, "cannot reach database");
+    }
+
+    /// <summary>A silo port and a gateway port that are free, for a silo that should be refused before it binds them.</summary>
+    private static string[] FreePortArguments()
+    {
+        var ports = SiloPorts.Next();
+        return ["--port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}"];
     }
 
     private static void AssertOneErrorLine((int ExitCode, string Output, string Error) result, int exitCode, string message)

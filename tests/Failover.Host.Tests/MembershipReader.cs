@@ -1,5 +1,5 @@
-using Failover.Storage.Membership;
 using Failover.Storage;
+using Failover.Storage.Membership;
 using Orleans.Runtime;
 
 namespace Failover.Host.Tests;

@@ -1,6 +1,6 @@
 using Failover.Testing;
 using System.Text.Json;
-using Failover.Storage.Membership;
+using Orleans.Runtime;
 
 namespace Failover.Host.Tests;
 
@@ -13,8 +13,10 @@ public sealed class SiloProcessTests : IDisposable
     [Fact]
     public async Task A_silo_process_joins_Active_and_SIGTERM_leaves_its_row_Dead()
     {
-        var port = TestDirectory.FreePort();
-        await using var silo = Programs.StartSilo("--node", "node-a", "--port", $"{port}", "--database", _directory.SqliteDatabase);
+        var ports = SiloPorts.Next();
+        await StatusHistory.InstallAsync(_directory.SqliteDatabase);
+        await using var silo = Programs.StartSilo(
+            "--node", "node-a", "--port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}", "--database", _directory.SqliteDatabase);
         await Eventually.True(async () => await MembershipReader.FindAsync(_directory.SqliteDatabase, "node-a", SiloStatus.Active) is not null,
             "the silo's row is Active");
 
@@ -25,13 +27,18 @@ public sealed class SiloProcessTests : IDisposable
         Assert.Equal("node-a", member.GetProperty("siloName").GetString());
         Assert.Equal("Active", member.GetProperty("status").GetString());
         Assert.Equal(3, member.GetProperty("statusCode").GetInt32());
-        Assert.Equal(port, member.GetProperty("port").GetInt32());
+        Assert.Equal(ports.Silo, member.GetProperty("port").GetInt32());
+        Assert.Equal(ports.Gateway, member.GetProperty("proxyPort").GetInt32());
 
         silo.Signal(Signals.SigTerm);
         Assert.Equal(0, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
 
         var row = Assert.Single(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
         Assert.Equal(SiloStatus.Dead, row.Status);
+        // Every status the silo wrote to its row, in order, as the database recorded them; and the silo's own log of them.
+        Assert.Equal(
+            [SiloStatus.Joining, SiloStatus.Active, SiloStatus.ShuttingDown, SiloStatus.Dead],
+            await StatusHistory.ReadAsync(_directory.SqliteDatabase, "node-a"));
         var transitions = silo.StandardOutput.Split('\n').Where(l => l.Contains("membership status", StringComparison.Ordinal)).ToList();
         Assert.Collection(transitions,
             l => Assert.Contains("None -> Joining", l, StringComparison.Ordinal),
@@ -43,8 +50,9 @@ public sealed class SiloProcessTests : IDisposable
     [Fact]
     public async Task The_client_members_table_shows_silos_for_people()
     {
-        var port = TestDirectory.FreePort();
-        await using var silo = Programs.StartSilo("--node", "node-b", "--port", $"{port}", "--database", _directory.SqliteDatabase);
+        var ports = SiloPorts.Next();
+        await using var silo = Programs.StartSilo(
+            "--node", "node-b", "--port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}", "--database", _directory.SqliteDatabase);
         await Eventually.True(async () => await MembershipReader.FindAsync(_directory.SqliteDatabase, "node-b", SiloStatus.Active) is not null,
             "the silo's row is Active");
 
@@ -54,7 +62,7 @@ public sealed class SiloProcessTests : IDisposable
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("SILO", lines[0], StringComparison.Ordinal);
         Assert.Contains("IAMALIVE AGE", lines[0], StringComparison.Ordinal);
-        Assert.Contains($"127.0.0.1:{port}@", lines[2], StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{ports.Silo}@", lines[2], StringComparison.Ordinal);
         Assert.Contains("Active", lines[2], StringComparison.Ordinal);
     }
 

@@ -17,12 +17,13 @@ public sealed class StockOrleansSiloTests : IDisposable
     [Fact]
     public async Task Client_members_shows_a_stock_Orleans_silo_beside_ours()
     {
+        var (oursPorts, stockPorts) = (SiloPorts.Next(), SiloPorts.Next());
         await using var ours = Programs.StartSilo(
-            "--node", "ours", "--port", $"{FreePorts.Next()}", "--gateway-port", $"{FreePorts.Next()}", "--database", _directory.SqliteDatabase);
+            "--node", "ours", "--port", $"{oursPorts.Silo}", "--gateway-port", $"{oursPorts.Gateway}", "--database", _directory.SqliteDatabase);
         await Eventually.True(async () => await MembershipReader.FindAsync(_directory.SqliteDatabase, "ours", SiloStatus.Active) is not null,
             "our silo's row is Active");
         await using var stock = Programs.StartTestHost(
-            "--node", "stock", "--port", $"{FreePorts.Next()}", "--gateway-port", $"{FreePorts.Next()}", "--database", _directory.SqliteDatabase,
+            "--node", "stock", "--port", $"{stockPorts.Silo}", "--gateway-port", $"{stockPorts.Gateway}", "--database", _directory.SqliteDatabase,
             "--cluster-id", "default", "--stock", "yes");
         await Eventually.True(async () => await MembershipReader.FindAsync(_directory.SqliteDatabase, "stock", SiloStatus.Active) is not null,
             "the stock Orleans silo's row is Active");

@@ -48,9 +48,15 @@ public sealed class FailoverClient : IAsyncDisposable
             await host.StartAsync(cancellationToken);
             return new FailoverClient(host);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception exception)
         {
+            // Cancelled or failed, the client must not go on trying to connect in the background.
             host.Dispose();
+            if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
             throw new ClusterUnavailableException($"cannot reach cluster '{clusterId}' through {through}: {OneLine(exception)}", exception);
         }
     }

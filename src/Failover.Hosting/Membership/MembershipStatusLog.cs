@@ -53,7 +53,10 @@ internal sealed partial class MembershipStatusLog(ISiloStatusOracle oracle, ILoc
 
     private Task Stop(CancellationToken cancellationToken)
     {
-        // Only after the silo has stopped: its last transitions (ShuttingDown, Dead) come during the stop.
+        // Only after the silo has stopped: its last transitions (ShuttingDown, Dead) come during the stop. Orleans tells
+        // its listeners asynchronously, so the final Dead (written a stage earlier) may not have been told yet: the
+        // oracle's own status says it, once.
+        SiloStatusChangeNotification(local.SiloAddress, oracle.CurrentStatus);
         oracle.UnSubscribeFromSiloStatusEvents(this);
         return Task.CompletedTask;
     }

@@ -1,6 +1,6 @@
 using Failover.Agents.DirectorClusters;
 using Failover.Host.Tests.Faults;
-using Failover.Storage.Membership;
+using Orleans.Runtime;
 using Xunit.Abstractions;
 
 namespace Failover.Host.Tests.DirectorClusters;

@@ -1,7 +1,6 @@
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Topology;
 using Failover.Host.Tests.Faults;
-using Failover.Hosting.Clients;
 using Failover.Storage.Events;
 using Failover.Storage;
 
@@ -20,7 +19,7 @@ internal sealed class DirectorHarness(ProcessCluster cluster, FaultDatabase data
     /// <summary>Silo settings: topology changes are picked up quickly.</summary>
     public static readonly string[] SiloSettings = ["Agents:TopologyRefresh=00:00:00.200"];
 
-    private FailoverClient? _client;
+    private GrainClient? _client;
 
     public ProcessCluster Cluster => cluster;
 
@@ -124,5 +123,5 @@ internal sealed class DirectorHarness(ProcessCluster cluster, FaultDatabase data
         }
     }
 
-    public async Task<FailoverClient> ClientAsync() => _client ??= await cluster.ConnectClientAsync(cluster["node-c"]);
+    public async Task<GrainClient> ClientAsync() => _client ??= await cluster.ConnectClientAsync(cluster["node-c"]);
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Failover.Host.Tests.Faults;
-using Failover.Storage.Membership;
+using Orleans.Runtime;
 using Failover.Testing;
 using Xunit.Abstractions;
 
@@ -43,8 +43,7 @@ public sealed class PairCluster : IAsyncDisposable
         var cluster = new PairCluster(database, output);
         try
         {
-            // Each silo: its Orleans silo and gateway ports, and the HTTP port its peer's heartbeats come to.
-            var ports = new[] { "node-a", "node-b", "node-c" }.ToDictionary(n => n, _ => new SiloPorts(FreePorts.Next(), FreePorts.Next(), FreePorts.Next()));
+            var ports = new Dictionary<string, SiloPorts> { ["node-a"] = SiloPorts.Next(), ["node-b"] = SiloPorts.Next(), ["node-c"] = SiloPorts.Next() };
             var keys = new Dictionary<string, string>();
             foreach (var node in new[] { "node-a", "node-b", "node-x" })
             {
@@ -170,29 +169,34 @@ public sealed class PairCluster : IAsyncDisposable
             async () => (await Database.ReadMembershipAsync()).Entries.Any(e => e.SiloName == node && e.Status == SiloStatus.Active),
             $"{node} is Active");
 
+    /// <summary>
+    /// Starts <paramref name="node"/>'s silo. Every one has an HTTP port: a pair's peer heartbeats go to the peer silo's
+    /// HTTP port (its <c>remote_vip</c>).
+    /// </summary>
     private void Start(string node, SiloPorts ports, string database, string? config)
     {
-        List<string> args = ["--node", node, "--port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}", "--http-port", $"{ports.Http}",
-            "--database", database, "--cluster-id", Database.ClusterId, "--service-id", Database.ServiceId, "--data-directory", DataDirectory(node)];
+        List<string> args =
+        [
+            "--node", node, "--port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}", "--http-port", $"{ports.Http}",
+            "--database", database, "--cluster-id", Database.ClusterId, "--service-id", Database.ServiceId, "--data-directory", DataDirectory(node),
+        ];
         if (config is not null)
         {
             args.AddRange(["--config", config]);
         }
 
-        _silos[node] = PairSilo.Start(node, ports.Silo, [.. args]);
+        _silos[node] = PairSilo.Start(node, ports, [.. args]);
     }
 
-    private sealed record SiloPorts(int Silo, int Gateway, int Http);
-
-    /// <param name="peerPort">The peer silo's HTTP port: pair heartbeats go there.</param>
-    private string WriteConfig(string node, string agentId, bool simple, int peerPort, string peerKey, int peerTimeout)
+    /// <param name="peerHttpPort">The peer silo's HTTP port, where this side's heartbeats go (<c>remote_vip</c>).</param>
+    private string WriteConfig(string node, string agentId, bool simple, int peerHttpPort, string peerKey, int peerTimeout)
     {
         var pairFile = Path.Combine(Directory.Path, $"pair-{node}.json");
         File.WriteAllText(pairFile, JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["agent_id"] = agentId,
             ["simple_behavior"] = simple,
-            ["remote_vip"] = $"tcp://127.0.0.1:{peerPort}",
+            ["remote_vip"] = $"tcp://127.0.0.1:{peerHttpPort}",
             ["remote_serverkey"] = peerKey,
             ["agent_vip_identity"] = Identity,
             ["heartbeat_period"] = 1,

@@ -54,8 +54,9 @@ public sealed class PairConfigErrorTests : IDisposable
             ["ManagedAgents"] = new Dictionary<string, object> { ["demo.agent"] = new { Command = "/usr/bin/touch", Args = new[] { marker } } },
             ["FailoverAgents"] = new[] { pairFile },
         }));
+        var ports = SiloPorts.Next();
         return await Programs.RunSiloToExitAsync(
-            "--node", "bad-config", "--port", $"{TestDirectory.FreePort()}", "--database", _directory.SqliteDatabase, "--config", siloFile,
-            "--data-directory", _directory.Path);
+            "--node", "bad-config", "--port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}", "--http-port", $"{ports.Http}",
+            "--database", _directory.SqliteDatabase, "--config", siloFile, "--data-directory", _directory.Path);
     }
 }

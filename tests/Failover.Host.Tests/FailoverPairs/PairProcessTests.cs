@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
+using Failover.Agents.FailoverPairs;
 using Failover.Host.Tests.Faults;
 using Failover.Testing;
 using Npgsql;
@@ -99,6 +101,73 @@ public sealed class PairProcessTests(ITestOutputHelper output)
         Assert.DoesNotContain("primary up", pair["node-b"].Log, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Bad input on the peer heartbeat endpoint (invariant 5): each malformed, oversized, badly signed, foreign or
+    /// replayed request gets one 4xx answer and changes nothing; the endpoint goes on answering good heartbeats and the
+    /// pair goes on as before.
+    /// </summary>
+    [Fact]
+    public async Task The_heartbeat_endpoint_refuses_bad_requests_with_one_4xx_each_and_keeps_working()
+    {
+        await using var database = await FaultDatabase.CreateAsync(FaultDatabase.Sqlite);
+        await using var pair = await PairCluster.StartAsync(database, output);
+        await pair.WaitUntilAsync(() => pair.AgentRunsOn("node-a") && !pair.AgentRunsOn("node-b"), "the primary runs the agent");
+        await pair.WaitUntilAsync(async () => await pair.ReadPairAsync() is { } p
+            && p.GetProperty("views").EnumerateArray().Any(v => v.GetProperty("agentId").GetString() == "secondary" && v.GetProperty("peerUp").GetBoolean()),
+            "the secondary hears the primary");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{pair["node-b"].Ports.Http}"), Timeout = TimeSpan.FromSeconds(30) };
+        using var primaryKeys = SiloKeyPair.LoadOrCreate(pair.DataDirectory("node-a"));
+        using var strangerKeys = SiloKeyPair.LoadOrCreate(pair.DataDirectory("node-x"));
+        var bootId = Guid.NewGuid().ToString("N");
+        PeerHeartbeat Heartbeat(long sequence, SiloKeyPair keys, string identity = PairCluster.Identity) =>
+            PeerHeartbeat.Create(identity, PairRole.Primary, "node-a", bootId, sequence, running: true, echo: null, keys);
+
+        await ExpectAsync(http, Body("{ \"identity\": "), HttpStatusCode.BadRequest, "not a heartbeat");
+        await ExpectAsync(http, Body("null"), HttpStatusCode.BadRequest, "needs a body");
+        await ExpectAsync(http, Body(new string(' ', 20_000)), HttpStatusCode.RequestEntityTooLarge, "at most");
+        await ExpectAsync(http, new ChunkedContent(new byte[20_000]), HttpStatusCode.RequestEntityTooLarge, "at most");
+        await ExpectAsync(http, Json(Heartbeat(1, primaryKeys) with { Signature = Heartbeat(1, strangerKeys).Signature }), HttpStatusCode.Forbidden,
+            "its signature is not valid");
+        await ExpectAsync(http, Json(Heartbeat(1, strangerKeys)), HttpStatusCode.Forbidden, "not by remote_serverkey");
+        await ExpectAsync(http, Json(Heartbeat(1, primaryKeys, identity: "other.agent")), HttpStatusCode.NotFound, "no failover agent for 'other.agent'");
+
+        // A good heartbeat, signed by the primary's key, is answered by the secondary, signed, echoing it; sent again at
+        // once, it is refused as a replay. (The guard remembers the last boot only: when one of the real primary's
+        // heartbeats comes in between, the copy counts as another boot's, so the test sends a new pair.)
+        var secondaryKey = await pair.ShowKeyAsync("node-b");
+        var sequence = 0L;
+        await pair.WaitUntilAsync(
+            async () =>
+            {
+                sequence++;
+                using (var answered = await http.PostAsync(PeerHeartbeatEndpoint.Path, Json(Heartbeat(sequence, primaryKeys))))
+                {
+                    var text = await answered.Content.ReadAsStringAsync();
+                    Assert.True(answered.IsSuccessStatusCode, $"{(int)answered.StatusCode}: {text}\n{pair.Logs()}");
+                    var answer = JsonSerializer.Deserialize(text, PairJsonContext.Default.PeerHeartbeat)!;
+                    Assert.Equal($"{bootId}:{sequence}", answer.Echo);
+                    Assert.Equal(PairRole.Secondary, answer.AgentId);
+                    Assert.True(answer.HasValidSignature());
+                    Assert.Equal(secondaryKey, answer.PublicKey);
+                }
+
+                using var replayed = await http.PostAsync(PeerHeartbeatEndpoint.Path, Json(Heartbeat(sequence, primaryKeys)));
+                var replayText = await replayed.Content.ReadAsStringAsync();
+                Assert.True(replayed.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.OK, $"a replay got {(int)replayed.StatusCode}: {replayText}");
+                return replayed.StatusCode == HttpStatusCode.Conflict && replayText.Contains("already seen", StringComparison.Ordinal);
+            },
+            "a replayed heartbeat is refused");
+
+        Assert.Contains("Rejected a heartbeat for demo.agent", pair["node-b"].Log, StringComparison.Ordinal);
+        Assert.True(pair.AgentRunsOn("node-a"));
+        Assert.False(pair.AgentRunsOn("node-b"));
+        Assert.False(pair["node-a"].HasExited || pair["node-b"].HasExited, pair.Logs());
+        await pair.WaitUntilAsync(async () => await pair.ReadPairAsync() is { } p
+            && p.GetProperty("views").EnumerateArray().Any(v => v.GetProperty("agentId").GetString() == "secondary"
+                && v.GetProperty("peerUp").GetBoolean() && v.GetProperty("decision").GetString() == "stop"),
+            "the secondary still hears the primary and keeps the agent stopped");
+    }
+
     [Fact]
     public async Task Show_key_prints_one_stable_key_per_data_directory()
     {
@@ -110,5 +179,32 @@ public sealed class PairProcessTests(ITestOutputHelper output)
         Assert.Equal(first, await pair.ShowKeyAsync("node-a"));
         Assert.NotEqual(first, await pair.ShowKeyAsync("node-b"));
         Assert.Matches("^[A-Za-z0-9_-]{100,}$", first);
+    }
+
+    private static StringContent Body(string text) => new(text, Encoding.UTF8, "application/json");
+
+    private static StringContent Json(PeerHeartbeat heartbeat) => Body(JsonSerializer.Serialize(heartbeat, PairJsonContext.Default.PeerHeartbeat));
+
+    private static async Task ExpectAsync(HttpClient http, HttpContent body, HttpStatusCode expected, string reason)
+    {
+        using (body)
+        using (var response = await http.PostAsync(PeerHeartbeatEndpoint.Path, body))
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == expected, $"expected {(int)expected} ({reason}), got {(int)response.StatusCode}: {text}");
+            Assert.Contains(reason, text, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>A body sent in chunks, without a Content-Length: its size shows only while it is read.</summary>
+    private sealed class ChunkedContent(byte[] bytes) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }

@@ -7,17 +7,18 @@ public sealed class PairSilo : IAsyncDisposable
 {
     private readonly ProcessRunner _process;
 
-    private PairSilo(string node, int port, string[] args, ProcessRunner process)
+    private PairSilo(string node, SiloPorts ports, string[] args, ProcessRunner process)
     {
         Node = node;
-        Port = port;
+        Ports = ports;
         Args = args;
         _process = process;
     }
 
     public string Node { get; }
 
-    public int Port { get; }
+    /// <summary>Its silo, gateway and HTTP ports (the peer's heartbeats come to the HTTP port).</summary>
+    public SiloPorts Ports { get; }
 
     public string[] Args { get; }
 
@@ -25,9 +26,9 @@ public sealed class PairSilo : IAsyncDisposable
 
     public string Log => _process.StandardOutput + _process.StandardError;
 
-    public static PairSilo Start(string node, int port, params string[] args) => new(node, port, args, Programs.StartSilo(args));
+    public static PairSilo Start(string node, SiloPorts ports, params string[] args) => new(node, ports, args, Programs.StartSilo(args));
 
-    public PairSilo Restart() => Start(Node, Port, Args);
+    public PairSilo Restart() => Start(Node, Ports, Args);
 
     /// <summary>kill -9: no cleanup at all.</summary>
     public void Kill() => _process.Signal(Signals.SigKill);

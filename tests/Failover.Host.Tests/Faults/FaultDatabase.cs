@@ -1,7 +1,7 @@
+using Failover.Storage;
 using Failover.Storage.Directory;
 using Failover.Storage.Membership;
 using Failover.Storage.Persistence;
-using Failover.Storage;
 using Npgsql;
 using Orleans.Runtime;
 
@@ -96,8 +96,11 @@ public sealed class FaultDatabase : IAsyncDisposable
             DELETE FROM OrleansMembershipVersionTable WHERE DeploymentId = @cluster;
             DELETE FROM FailoverGrainDirectory WHERE DeploymentId = @cluster;
             DELETE FROM OrleansRemindersTable WHERE ServiceId = @service;
-            DELETE FROM FailoverGrainState WHERE ServiceId = @service;
             DELETE FROM OrleansStorage WHERE ServiceId = @service;
+            DELETE FROM FailoverGrainState WHERE ServiceId = @service;
+            DELETE FROM FailoverReminderTicks WHERE ServiceId = @service;
+            DELETE FROM FailoverEvents WHERE ServiceId = @service;
+            DELETE FROM FailoverRecords WHERE ServiceId = @service;
             """;
         command.Parameters.AddWithValue("cluster", ClusterId);
         command.Parameters.AddWithValue("service", ServiceId);

@@ -1,4 +1,4 @@
-using Failover.Storage.Membership;
+using Orleans.Runtime;
 using Failover.TestHost;
 using Xunit.Abstractions;
 

@@ -4,16 +4,21 @@ using Orleans.Runtime;
 
 namespace Failover.Host.Tests.Faults;
 
-/// <summary>The test grains' durable state, read straight from the state table (grain types as their [GrainType] names).</summary>
+/// <summary>
+/// The test grains' durable state, read straight from the state table. Their grain ids are Orleans' (grain type = the
+/// class name in lower case without "Grain").
+/// </summary>
 public static class Ledgers
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
-    public static GrainId Locator(string key) => GrainId.Create("locator", key);
+    public static GrainId Locator(string key) => GrainId.Create(GrainType(nameof(LocatorGrain)), key);
 
-    public static GrainId Ledger(string key) => GrainId.Create("ledger", key);
+    public static GrainId Ledger(string key) => GrainId.Create(GrainType(nameof(LedgerGrain)), key);
 
-    public static GrainId Pulse(string key) => GrainId.Create("pulse", key);
+    public static GrainId Pulse(string key) => GrainId.Create(GrainType(nameof(PulseGrain)), key);
+
+    private static string GrainType(string grainClass) => grainClass[..^"Grain".Length].ToLowerInvariant();
 
     /// <summary>The entries of a test grain's <see cref="LedgerState"/>; empty before its first write.</summary>
     public static async Task<IReadOnlyList<string>> ReadAsync(FaultDatabase database, GrainId grainId, string stateName) =>

@@ -1,14 +1,16 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace Failover.Host.Tests.Faults;
 
-/// <summary>A bare TCP connection to a silo's port, for sending it bytes no Orleans peer would.</summary>
+/// <summary>
+/// A bare TCP connection to one of a silo's Orleans ports (silo or gateway), for sending what no Orleans peer would:
+/// Orleans expects a connection preamble first (a 4-byte little-endian length of at most 1024, then that many bytes of
+/// its binary serializer).
+/// </summary>
 public sealed class RawConnection : IAsyncDisposable
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(15);
 
     private readonly TcpClient _client;
     private readonly NetworkStream _stream;
@@ -34,15 +36,8 @@ public sealed class RawConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>A 4-byte big-endian length, then the payload.</summary>
-    public static byte[] Frame(byte[] payload) => [.. Header((uint)payload.Length), .. payload];
-
-    public static byte[] Header(uint length)
-    {
-        var header = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(header, length);
-        return header;
-    }
+    /// <summary>A preamble length prefix (little-endian, as Orleans reads it) followed by <paramref name="payload"/>.</summary>
+    public static byte[] Preamble(int length, byte[] payload) => [.. BitConverter.GetBytes(length), .. payload];
 
     public async Task SendAsync(byte[] bytes, CancellationToken cancellationToken = default) =>
         await _stream.WriteAsync(bytes, cancellationToken);

@@ -1,4 +1,4 @@
-using Failover.Storage.Membership;
+using Orleans.Runtime;
 using Failover.TestHost;
 using Xunit.Abstractions;
 
@@ -31,7 +31,7 @@ public sealed class RestartTests(ITestOutputHelper output)
         await cluster.WaitForExitAsync(cluster["node-b"]);
         var restarted = (await cluster.RestartAsync("node-b")).Address;
 
-        Assert.Equal(old.Endpoint.Port, restarted.Endpoint.Port);
+        Assert.Equal(old.Endpoint, restarted.Endpoint);
         Assert.True(restarted.Generation > old.Generation, $"generation {restarted.Generation} follows {old.Generation}");
         await cluster.WaitUntilAsync(
             async () => (await database.ReadMembershipAsync()).Find(old)?.Status == SiloStatus.Dead, "the old incarnation's row is Dead");

@@ -9,41 +9,42 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly ProcessRunner _process;
     private bool _disposed;
 
-    private SiloProcess(string node, int port, int gatewayPort, ProcessRunner process)
+    private SiloProcess(string node, SiloPorts ports, ProcessRunner process)
     {
         Node = node;
-        Port = port;
-        GatewayPort = gatewayPort;
+        Ports = ports;
         _process = process;
     }
 
     public string Node { get; }
 
-    /// <summary>The Orleans silo port.</summary>
-    public int Port { get; }
+    /// <summary>Its Orleans silo port, gateway port (and an HTTP port the test host does not use).</summary>
+    public SiloPorts Ports { get; }
 
-    /// <summary>The Orleans gateway port clients connect to.</summary>
-    public int GatewayPort { get; }
+    /// <summary>Its Orleans silo port: the port of its membership row.</summary>
+    public int Port => Ports.Silo;
 
     /// <summary>The <c>--set</c> settings it was started with.</summary>
     public IReadOnlyList<string> Settings { get; private init; } = [];
 
-    public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
-
-    public IPEndPoint GatewayEndPoint => new(IPAddress.Loopback, GatewayPort);
+    /// <summary>Where clients connect to it.</summary>
+    public IPEndPoint GatewayEndPoint => new(IPAddress.Loopback, Ports.Gateway);
 
     public bool HasExited => _disposed || _process.HasExited;
+
+    /// <summary>The exit code once the process has ended on its own; null while it runs (or after it was disposed).</summary>
+    public int? ExitCode => !_disposed && _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>Everything the process wrote so far, stdout then stderr.</summary>
     public string Log => _process.StandardOutput + _process.StandardError;
 
-    /// <param name="ports">The silo and gateway ports to listen on; free ones when null.</param>
-    public static SiloProcess Start(string node, FaultDatabase database, IReadOnlyList<string> settings, (int Silo, int Gateway)? ports = null)
+    /// <param name="ports">The ports to listen on (a restart keeps them); free ones when null.</param>
+    public static SiloProcess Start(string node, FaultDatabase database, IReadOnlyList<string> settings, SiloPorts? ports = null)
     {
-        var (port, gatewayPort) = ports ?? (FreePorts.Next(), FreePorts.Next());
+        ports ??= SiloPorts.Next();
         List<string> args =
         [
-            "--node", node, "--port", $"{port}", "--gateway-port", $"{gatewayPort}", "--database", database.Setting,
+            "--node", node, "--port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}", "--database", database.Setting,
             "--cluster-id", database.ClusterId, "--service-id", database.ServiceId,
         ];
         foreach (var setting in settings)
@@ -51,7 +52,7 @@ public sealed class SiloProcess : IAsyncDisposable
             args.AddRange(["--set", setting]);
         }
 
-        return new SiloProcess(node, port, gatewayPort, Programs.StartTestHost([.. args]))
+        return new SiloProcess(node, ports, Programs.StartTestHost([.. args]))
         {
             Settings = settings,
         };

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Failover.Storage.Membership;
+using Orleans.Runtime;
 using Xunit.Abstractions;
 
 namespace Failover.Host.Tests.Faults;
@@ -15,18 +15,20 @@ public sealed class SuspicionVotesTests(ITestOutputHelper output)
     {
         await using var database = await FaultDatabase.CreateAsync(databaseKind);
 
-        // Two of three silos frozen: node-a's vote is one of the two needed, so they stay suspected. A long IAmAlive miss
-        // period keeps the frozen ones counted among the Active silos (stale ones are not, and one vote would then do).
+        // Two of three silos frozen: node-a's vote is one of the two needed (Membership:NumVotesForDeathDeclaration), so
+        // they stay suspected, Active; a long IAmAlive miss period keeps their stale rows from lowering the votes needed
+        // meanwhile (Orleans no longer counts a silo that missed its IAmAlive updates among the voters).
         await using var cluster = await ProcessCluster.StartAsync(
             database, output, ["node-a", "node-b", "node-c"], "Membership:IAmAliveTablePublishTimeout=00:00:30");
-        var voter = (await cluster.WaitForStatusAsync("node-a", SiloStatus.Active)).Address.ToParsableString();
+        var voterAddress = (await cluster.WaitForStatusAsync("node-a", SiloStatus.Active)).Address;
+        var voter = voterAddress.ToParsableString();
         cluster["node-b"].Pause();
         cluster["node-c"].Pause();
 
         await cluster.WaitUntilAsync(
             async () => (await database.ReadMembershipAsync()).Entries
                 .Where(e => e.SiloName is "node-b" or "node-c")
-                .All(e => e.SuspectTimes.Any(v => v.Voter.ToParsableString() == voter)),
+                .All(e => e.SuspectTimes.Any(v => v.Voter.Equals(voterAddress))),
             "node-a has voted against node-b and node-c");
 
         var (exitCode, table, error) = await Programs.RunClientAsync("members", "--database", database.Setting, "--cluster-id", database.ClusterId);
