@@ -32,7 +32,7 @@ public sealed class PausedSiloFencingTests(ITestOutputHelper output)
     public Task A_resumed_silo_that_still_trusts_its_lease_lands_no_write_after_the_take_over(string databaseKind) =>
         PauseTheWriterAsync(
             databaseKind,
-            ["Lease:Timeout=00:00:20", "Membership:ProbeTimeout=00:00:08", "Membership:MaxProbeTimeout=00:00:08", "Membership:IAmAliveTablePublishTimeout=00:00:08"]);
+            ["Lease:Timeout=00:00:20", "Membership:ProbeTimeout=00:00:08", "Membership:MinProbeTimeout=00:00:08", "Membership:MaxProbeTimeout=00:00:08", "Membership:IAmAliveTablePublishTimeout=00:00:08"]);
 
     private async Task PauseTheWriterAsync(string databaseKind, string[] writerSettings)
     {

@@ -39,6 +39,7 @@ public sealed class FailoverTestCluster : IAsyncDisposable
         ["Membership:MinProbeTimeout"] = "00:00:03",
         ["Membership:MaxProbeTimeout"] = "00:00:06",
         ["Membership:NumMissedProbesLimit"] = "3",
+        ["Membership:IAmAliveTablePublishTimeout"] = "00:00:03",
         ["Messaging:ResponseTimeout"] = "00:00:30",
     };
 
