@@ -16,10 +16,9 @@ internal static class SiloStartChecks
     {
         var options = new FailoverSiloOptions();
         configuration.Bind(options);
-        var problems = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true))
+        if (FailoverSiloOptionsValidator.Problems(options) is { Count: > 0 } problems)
         {
-            throw new UsageException(string.Join("; ", problems.Select(p => p.ErrorMessage)));
+            throw new UsageException(string.Join("; ", problems));
         }
 
         return options;

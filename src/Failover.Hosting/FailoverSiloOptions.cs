@@ -110,14 +110,20 @@ public sealed class FailoverSiloOptions : IValidatableObject
 /// <see cref="FailoverSiloOptions.HostAddress"/> and <see cref="FailoverSiloOptions.DatabaseLocation"/> throw a bare
 /// <see cref="FormatException"/> for the very values it should report.
 /// </summary>
-internal sealed class FailoverSiloOptionsValidator : IValidateOptions<FailoverSiloOptions>
+public sealed class FailoverSiloOptionsValidator : IValidateOptions<FailoverSiloOptions>
 {
     public ValidateOptionsResult Validate(string? name, FailoverSiloOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var problems = Problems(options);
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    /// <summary>Every problem of <paramref name="options"/>, one message each, as written; empty when they are valid.</summary>
+    public static IReadOnlyList<string> Problems(FailoverSiloOptions options)
+    {
         var problems = new List<ValidationResult>();
-        return Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(problems.Select(problem => problem.ErrorMessage ?? $"{string.Join(", ", problem.MemberNames)} is invalid"));
+        Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true);
+        return [.. problems.Select(problem => problem.ErrorMessage ?? $"{string.Join(", ", problem.MemberNames)} is invalid")];
     }
 }
