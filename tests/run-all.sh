@@ -175,6 +175,16 @@ status=0
 dotnet test Orleans.Failover.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$test_log" || status=$?
 passed="$(awk '/^ *Passed: *[0-9]+$/ { sum += $2 } END { print sum + 0 }' "$test_log")"
 failed="$(awk '/^ *Failed: *[0-9]+$/ { sum += $2 } END { print sum + 0 }' "$test_log")"
+# The failures again, last, each with its error message: a reader of only the end of a long log still sees why.
+if [[ "$failed" -ne 0 ]]; then
+    echo "failed tests:"
+    awk '
+        /^ *Failed [A-Za-z_][A-Za-z0-9_.]*/ && !/^ *Failed: / { print; in_message = 0; lines = 0; next }
+        /^ *Error Message:/ { in_message = 1; next }
+        /^ *(Stack Trace|Standard Output Messages):/ { in_message = 0; next }
+        in_message && lines < 12 { print "    " $0; lines++ }
+    ' "$test_log"
+fi
 rm -f "$test_log"
 echo "tests: $passed passed, $failed failed"
 if [[ "$status" -eq 0 && "$passed" -eq 0 ]]; then
