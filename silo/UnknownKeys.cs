@@ -12,6 +12,7 @@ internal static partial class UnknownKeys
     {
         ["ClusterMembershipOptions"] = "Membership",
         ["NodeLeaseOptions"] = "Lease",
+        ["RefusedPortOptions"] = "RefusedPorts",
         ["ReminderOptions"] = "Reminders",
         ["SiloMessagingOptions"] = "Messaging",
         ["AgentOptions"] = "Agents",

@@ -27,7 +27,7 @@ public static class FailoverSiloBuilderExtensions
     /// <summary>
     /// Makes this Orleans silo a member of a Failover cluster. <paramref name="configuration"/> is the configuration
     /// root: the silo's keys at the top (Node, Host, Port, GatewayPort, Database, ClusterId, ServiceId) and the sections
-    /// Membership (Orleans' <see cref="ClusterMembershipOptions"/>, tuned defaults), Messaging (Orleans'
+    /// Membership (Orleans' <see cref="ClusterMembershipOptions"/>, tuned defaults), RefusedPorts, Messaging (Orleans'
     /// <see cref="SiloMessagingOptions"/>, response timeout 5 s), Lease and Reminders. Wires Orleans'
     /// ADO.NET clustering, reminders and grain storage to the database, and adds what Orleans lacks for fail-over: the
     /// node lease with its call filter, the fenced grain directory and storage, node placement rules, exit code 3 on a
@@ -110,6 +110,14 @@ public static class FailoverSiloBuilderExtensions
         services.AddSingleton<IFatalErrorHandler, ExitOnFatalError>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MembershipStatusLog>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StaleSiloReaper>();
+        services.AddOptions<RefusedPortOptions>()
+            .Bind(configuration.GetSection(RefusedPortOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<RefusedPortDetector>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RefusedPortDetector>());
+        services.AddOptions<SiloConnectionOptions>().Configure<RefusedPortDetector>((connections, detector) =>
+            connections.ConfigureSiloOutboundConnection(builder => builder.Use(detector.Watch)));
 
         services.TryAddSingleton<NodeLease>();
         services.AddSingleton<NodeLeaseRenewer>();

@@ -16,8 +16,10 @@ public sealed class TwoSiloKillTests(ITestOutputHelper output)
 
         // Two votes are needed to declare a death (Membership:NumVotesForDeathDeclaration), but Orleans asks at most half
         // of the Active silos, rounded up: the survivor alone. A long IAmAlive miss period keeps the killed silo counted
-        // among the Active ones: only the survivor's suspicion vote declares the death, with both silos counted.
-        await using var cluster = await ProcessCluster.StartAsync(database, output, ["node-a", "node-b"], "Membership:IAmAliveTablePublishTimeout=00:00:30");
+        // among the Active ones: only the survivor's suspicion vote declares the death, with both silos counted. The
+        // refused-port check is off: it would declare the killed silo Dead before any vote.
+        await using var cluster = await ProcessCluster.StartAsync(
+            database, output, ["node-a", "node-b"], "Membership:IAmAliveTablePublishTimeout=00:00:30", "RefusedPorts:DeclareDead=false");
         var killed = (await cluster.WaitForStatusAsync("node-b", SiloStatus.Active)).Address;
 
         cluster["node-b"].Kill();
