@@ -132,6 +132,24 @@ public sealed class BadInputTests : IDisposable
         Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
     }
 
+    [Theory]
+    [InlineData("RefusedPorts", """{ "ConfirmDelay": "00:00:00.001" }""", "RefusedPorts:ConfirmDelay must be between 10 ms and 10 s (got 1 ms)")]
+    [InlineData("RefusedPorts", """{ "DeclareDaed": true }""", "unknown key RefusedPorts:DeclareDaed")]
+    [InlineData("Lease", """{ "Timeot": "00:00:01" }""", "unknown key Lease:Timeot")]
+    [InlineData("Membership", """{ "ProbeTimeot": "00:00:01" }""", "unknown key Membership:ProbeTimeot")]
+    public async Task A_bad_value_or_unknown_key_inside_a_section_is_refused_with_one_line(string section, string body, string message)
+    {
+        var ports = SiloPorts.Next();
+        var file = _directory.WriteFile("section.json", $$"""
+            { "Node": "a", "Port": {{ports.Silo}}, "GatewayPort": {{ports.Gateway}}, "Database": "{{_directory.SqliteDatabase}}", "{{section}}": {{body}} }
+            """);
+
+        var result = await Programs.RunSiloToExitAsync("--config", file);
+
+        AssertOneErrorLine(result, 2, message);
+        Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
+    }
+
     [Fact]
     public async Task The_config_file_the_environment_and_the_command_line_are_layered()
     {
