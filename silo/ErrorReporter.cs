@@ -23,6 +23,8 @@ internal static class ErrorReporter
     {
         UsageException usage => (usage.Message, UsageExitCode),
         PortInUseException taken => (taken.Message, FailureExitCode),
+        Failover.Hosting.Membership.NodeAlreadyRunningException running => (running.Message, FailureExitCode),
+        Orleans.Runtime.OrleansLifecycleCanceledException { InnerException: { } inner } => Describe(inner, port),
         InvalidOperationException unknown when UnknownKeys.Describe(unknown.Message) is { } keys => ($"invalid configuration: {keys}", UsageExitCode),
         System.Reflection.TargetInvocationException { InnerException: { } inner } => Describe(inner, port),
         OptionsValidationException validation => ($"invalid configuration: {string.Join("; ", validation.Failures)}", UsageExitCode),

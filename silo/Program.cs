@@ -59,6 +59,7 @@ try
     // The schema before the silo starts (the official providers read their queries from it at start); a database that
     // is down or newer than this binary stops the silo here with one line.
     await ApplySchemaAsync(builder.Configuration, quiet: true);
+    await SiloStartChecks.NodeNameFreeAsync(silo, CancellationToken.None);
     builder.WebHost.ConfigureKestrel(kestrel =>
     {
         // The silo and gateway ports are Orleans' (it binds them); HTTP is only there when asked for.

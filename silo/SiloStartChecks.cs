@@ -2,6 +2,9 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
 using Failover.Hosting;
+using Failover.Hosting.Membership;
+using Failover.Storage;
+using Orleans.Runtime;
 
 namespace Failover.Silo;
 
@@ -32,6 +35,25 @@ internal static class SiloStartChecks
         if (httpPort > 0)
         {
             Free(options.HostAddress, httpPort, "--http-port");
+        }
+    }
+
+    /// <summary>
+    /// Throws <see cref="NodeAlreadyRunningException"/> when an Active or Joining silo of the cluster already has this
+    /// node name and answers on its port: the operator started the node twice. Nothing is written. A holder that does not
+    /// answer is left to the silo's claim of its name, which declares a crashed predecessor Dead.
+    /// </summary>
+    public static async Task NodeNameFreeAsync(FailoverSiloOptions options, CancellationToken cancellationToken)
+    {
+        await using var database = ClusterDatabase.Open(options.DatabaseLocation);
+        var table = await database.CreateMembershipRows(options.ClusterId).ReadAllAsync(cancellationToken);
+        foreach (var row in table.Entries.Where(r => r.SiloName == options.Node && r.Status is SiloStatus.Active or SiloStatus.Joining))
+        {
+            if (await PortKnock.KnockAsync(row.Address.Endpoint, TimeSpan.FromSeconds(1), cancellationToken) == PortAnswer.Accepted)
+            {
+                throw new NodeAlreadyRunningException(
+                    $"node '{options.Node}' is already running: silo {row.Address.ToParsableString()} is {row.Status} with that name and answers on {row.Address.Endpoint}; stop it first, or give this silo another --node");
+            }
         }
     }
 

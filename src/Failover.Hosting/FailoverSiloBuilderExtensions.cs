@@ -116,6 +116,7 @@ public static class FailoverSiloBuilderExtensions
             .ValidateOnStart();
         services.TryAddSingleton<RefusedPortDetector>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RefusedPortDetector>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, NodeNameClaim>();
         services.AddOptions<SiloConnectionOptions>().Configure<RefusedPortDetector>((connections, detector) =>
             connections.ConfigureSiloOutboundConnection(builder => builder.Use(detector.Watch)));
 

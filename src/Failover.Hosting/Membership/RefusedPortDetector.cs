@@ -124,15 +124,7 @@ public sealed partial class RefusedPortDetector(
             return;
         }
 
-        var settings = options.Value;
-        if (await PortKnock.KnockAsync(endpoint, settings.ConnectTimeout, cancellationToken) != PortAnswer.Refused)
-        {
-            return;
-        }
-
-        // One refusal could be a port caught between two owners; two, apart, are a port nobody owns.
-        await Task.Delay(settings.ConfirmDelay, time, cancellationToken);
-        if (await PortKnock.KnockAsync(endpoint, settings.ConnectTimeout, cancellationToken) != PortAnswer.Refused)
+        if (await KnockTwiceAsync(endpoint, cancellationToken) != PortAnswer.Refused)
         {
             return;
         }
@@ -144,8 +136,26 @@ public sealed partial class RefusedPortDetector(
             return;
         }
 
-        LogDeclaringDead(silo.SiloAddress.ToParsableString(), row.SiloName, endpoint.ToString(), settings.ConfirmDelay.TotalMilliseconds);
+        LogDeclaringDead(silo.SiloAddress.ToParsableString(), row.SiloName, endpoint.ToString(), options.Value.ConfirmDelay.TotalMilliseconds);
         await membership.TryKill(silo.SiloAddress);
+    }
+
+    /// <summary>
+    /// Knocks on <paramref name="endpoint"/> twice, <see cref="RefusedPortOptions.ConfirmDelay"/> apart: Refused only when
+    /// both were (one refusal could be a port caught between two owners; two, apart, are a port nobody owns), Accepted
+    /// when either was.
+    /// </summary>
+    public async Task<PortAnswer> KnockTwiceAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var first = await PortKnock.KnockAsync(endpoint, settings.ConnectTimeout, cancellationToken);
+        if (first != PortAnswer.Refused)
+        {
+            return first;
+        }
+
+        await Task.Delay(settings.ConfirmDelay, time, cancellationToken);
+        return await PortKnock.KnockAsync(endpoint, settings.ConnectTimeout, cancellationToken);
     }
 
     private ClusterMember? ActiveSiloAt(IPEndPoint endpoint) =>
