@@ -102,6 +102,8 @@ static void ConfigureLogging(ILoggingBuilder logging)
     logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
     // Orleans logs its start-up in detail at Information; keep its warnings and errors.
     logging.AddFilter("Orleans", LogLevel.Warning);
+    // Orleans' placement retries run through Polly, which logs every attempt at Information.
+    logging.AddFilter("Polly", LogLevel.Warning);
 }
 
 static async Task<int> InitDatabaseAsync(IConfiguration configuration)

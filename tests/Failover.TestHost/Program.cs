@@ -49,6 +49,7 @@ builder.Logging.AddSimpleConsole(options =>
 });
 builder.Logging.SetMinimumLevel(LogLevel.Information);
 builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+builder.Logging.AddFilter("Polly", LogLevel.Warning);
 // Which silo voted whom Dead, and when a silo declared another one Dead ("Evicting ..."): fault tests read it.
 builder.Logging.AddFilter("Orleans.Runtime.MembershipService.MembershipTableManager", LogLevel.Information);
 builder.Logging.AddFilter("Polly", LogLevel.Warning);
