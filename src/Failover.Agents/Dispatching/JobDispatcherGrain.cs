@@ -201,7 +201,7 @@ public sealed partial class JobDispatcherGrain(
         return [.. reports.Select(r => r.Run)];
     }
 
-    public async Task Lead(DirectorLead lead)
+    public async Task<LeadReceipt> Lead(DirectorLead lead)
     {
         ArgumentNullException.ThrowIfNull(lead);
         var topologyNow = Topology;
@@ -209,10 +209,10 @@ public sealed partial class JobDispatcherGrain(
         var leading = Core.IsLeading(Now);
         if (!Core.Lead(lead, Now, Utc, topologyNow))
         {
-            return;
+            return new LeadReceipt(Core.Ticket(Now), Counted: false);
         }
 
-        if (Core.Epoch != epoch || !leading)
+        if ((Core.Epoch != epoch || !leading) && Core.IsLeading(Now))
         {
             LogLead(Key, lead.Agent, lead.Node, Core.Epoch, lead.State);
         }
@@ -223,8 +223,10 @@ public sealed partial class JobDispatcherGrain(
             await WriteSettingsAsync();
         }
 
+        var counted = Core.IsLeading(Now);
         Core.Dispatch(Now, Utc, topologyNow, HeartbeatTimeout(topologyNow), full: false);
         await PersistAsync();
+        return new LeadReceipt(Core.Ticket(Now), counted);
     }
 
     public async Task<CommandOutcome> SetEnabled(string subagent, bool enabled)

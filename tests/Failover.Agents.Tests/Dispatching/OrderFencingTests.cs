@@ -127,7 +127,7 @@ public sealed class OrderFencingTests : IAsyncLifetime
     private void Lead(DispatcherCore core)
     {
         core.Heard(new SubagentPoll("sub-a", "sub-a@1", 0, [], 0, false), _now, Utc, Topology);
-        core.Lead(new DirectorLead("agent-1", 1, "node-a", DirectorClusterState.Coupled, Timeout), _now, Utc, Topology);
+        core.Lead(new DirectorLead("agent-1", 1, "node-a", DirectorClusterState.Coupled, Timeout, core.Ticket(_now)), _now, Utc, Topology);
         core.Dispatch(_now, Utc, Topology, Timeout, full: true);
     }
 
