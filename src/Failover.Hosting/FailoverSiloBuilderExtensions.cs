@@ -102,7 +102,7 @@ public static class FailoverSiloBuilderExtensions
         services.TryAddSingleton(sp => Database(sp).CreateGrainDirectory(ClusterId(sp)));
         services.TryAddSingleton(sp => Database(sp).CreateGrainStateStore(ServiceId(sp), ClusterId(sp)));
         services.TryAddSingleton(sp => Database(sp).CreateEventLog(ServiceId(sp)));
-        services.TryAddSingleton(sp => Database(sp).CreateRecordStore(ServiceId(sp)));
+        services.TryAddSingleton(sp => Database(sp).CreateRecordStore(ServiceId(sp), ClusterId(sp)));
 
         services.TryAddSingleton<LocalSilo>();
         services.TryAddSingleton<MembershipView>();

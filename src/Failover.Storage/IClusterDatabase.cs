@@ -36,6 +36,9 @@ public interface IClusterDatabase : IAsyncDisposable
 
     IClusterEventLog CreateEventLog(string serviceId);
 
-    /// <summary>The records (FailoverRecords) of <paramref name="serviceId"/>.</summary>
+    /// <summary>The records (FailoverRecords) of <paramref name="serviceId"/>, for reading and unfenced writes.</summary>
     IRecordStore CreateRecordStore(string serviceId);
+
+    /// <summary>The records of <paramref name="serviceId"/>; fenced writes read the directory of <paramref name="clusterId"/>.</summary>
+    IRecordStore CreateRecordStore(string serviceId, string clusterId);
 }

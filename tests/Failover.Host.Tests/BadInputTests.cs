@@ -261,8 +261,9 @@ public sealed class BadInputTests : IDisposable
         {
             await database.ApplySchemaAsync(CancellationToken.None);
             var order = new Failover.Agents.Orders.OrderRecord { Id = "stranded", Job = "work", Created = DateTime.UtcNow, Updated = DateTime.UtcNow };
-            var written = await new Failover.Agents.Dispatching.OrderStore(database.CreateRecordStore("default"))
-                .WriteAsync([Failover.Agents.Dispatching.OrderStore.WriteOf("workers", order, 0)], CancellationToken.None);
+            // Written as a dispatcher would have before its silo went away (no dispatcher runs here to hold a claim).
+            var written = await database.CreateRecordStore("default")
+                .WriteAsync(Failover.Agents.Dispatching.OrderStore.Kind, [Failover.Agents.Dispatching.OrderStore.WriteOf("workers", order, 0)], CancellationToken.None);
             Assert.True(written[0].Applied);
         }
 

@@ -1,5 +1,7 @@
+using Failover.Storage.Persistence;
 using Failover.Storage.Records;
 using Failover.Storage.Tables;
+using Orleans.Runtime;
 
 namespace Failover.Storage.Tests;
 
@@ -283,6 +285,65 @@ public abstract partial class StorageContractTests
         var sent = await records.QueryAsync(Orders, new RecordQuery { Partition = "dispatcher-1", Statuses = ["sent"], Limit = 2000 }, None);
         Assert.Equal(499, sent.Count);
         Assert.Equal(1000, (await records.QueryAsync(Orders, new RecordQuery { Limit = 2000 }, None)).Count);
+    }
+
+    [Fact]
+    public async Task Fenced_record_writes_of_an_epoch_the_directory_no_longer_shows_write_nothing()
+    {
+        var (records, oldFence, owner) = await FencedRecordsAsync();
+        Assert.All(await records.WriteAsync(Orders, [Insert("a", "p", "open", "a1"), Insert("b", "p", "open", "b1")], oldFence, None), r => Assert.True(r.Applied));
+        var membership = await OrleansMembershipAsync();
+        await InsertWithRetryAsync(membership, Entry(Silo(2)));
+        // Orleans names the old activation to replace (as after a duplicate activation): the claim moves to silo 2.
+        var taken = await Database.CreateGrainDirectory(ClusterId).TryClaimAsync(Activation(oldFence.GrainId, Silo(2)), owner, None);
+        Assert.Equal((Silo(2), oldFence.Epoch + 1), (taken.Owner, taken.Epoch));
+        var before = await records.QueryAsync(Orders, new RecordQuery(), None);
+
+        // Versions that would apply, an insert of a new key, a delete: none of them may land under the old epoch.
+        var fenced = await Assert.ThrowsAsync<ActivationFencedException>(() => records.WriteAsync(
+            Orders, [new RecordWrite("a", "p", "sent", "zombie", 1), Insert("c", "p", "open", "zombie")], oldFence, None));
+        Assert.Contains($"carried epoch {oldFence.Epoch}", fenced.Message, StringComparison.Ordinal);
+        Assert.Contains($"shows epoch {taken.Epoch}", fenced.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ActivationFencedException>(() => records.WriteAsync(Orders, [], oldFence, None));
+        await Assert.ThrowsAsync<ActivationFencedException>(() => records.DeleteAsync(Orders, "b", 1, oldFence, None));
+        Assert.Equal(before, await records.QueryAsync(Orders, new RecordQuery(), None));
+
+        var newFence = new ActivationFence(oldFence.GrainId, taken.Epoch);
+        Assert.True(Assert.Single(await records.WriteAsync(Orders, [new RecordWrite("a", "p", "sent", "a2", 1)], newFence, None)).Applied);
+        Assert.True(await records.DeleteAsync(Orders, "b", 1, newFence, None));
+        Assert.False(await records.DeleteAsync(Orders, "b", 1, newFence, None));
+    }
+
+    [Fact]
+    public async Task Fenced_record_writes_by_a_silo_declared_Dead_released_or_never_claimed_write_nothing()
+    {
+        var (records, fence, _) = await FencedRecordsAsync();
+        await records.WriteAsync(Orders, [Insert("a", "p", "open", "a1")], fence, None);
+
+        await SetStatusWithRetryAsync(await OrleansMembershipAsync(), Silo(1), SiloStatus.Dead);
+
+        var dead = await Assert.ThrowsAsync<ActivationFencedException>(() => records.WriteAsync(Orders, [new RecordWrite("a", "p", "sent", "zombie", 1)], fence, None));
+        Assert.Contains("declared Dead", dead.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ActivationFencedException>(() => records.DeleteAsync(Orders, "a", 1, fence, None));
+        Assert.Equal("a1", (await records.ReadAsync(Orders, "a", None))!.Payload);
+
+        var never = new ActivationFence(Grain("never-claimed"), 1);
+        await Assert.ThrowsAsync<ActivationFencedException>(() => records.WriteAsync(Orders, [Insert("n", "p", "open", "n1")], never, None));
+        Assert.Null(await records.ReadAsync(Orders, "n", None));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Database.CreateRecordStore(ServiceId).WriteAsync(Orders, [Insert("u", "p", "open", "")], fence, None));
+    }
+
+    /// <summary>Silo 1 is Active and an activation of it owns a dispatcher grain; returns a store that can fence, the owner's fence and address.</summary>
+    private async Task<(IRecordStore Records, ActivationFence Fence, GrainAddress Owner)> FencedRecordsAsync()
+    {
+        var membership = await ReadyMembershipAsync();
+        await InsertWithRetryAsync(membership, Entry(Silo(1)));
+        var grain = Grain("dispatcher");
+        var owner = Activation(grain, Silo(1));
+        var claimed = await Database.CreateGrainDirectory(ClusterId).TryClaimAsync(owner, null, None);
+        Assert.Equal(Silo(1), claimed.Owner);
+        return (Database.CreateRecordStore(ServiceId, ClusterId), new ActivationFence(grain, claimed.Epoch), owner);
     }
 
     private static RecordWrite Insert(string key, string partition, string status, string payload) => new(key, partition, status, payload, 0);

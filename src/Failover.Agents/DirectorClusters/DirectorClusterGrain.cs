@@ -1,11 +1,12 @@
+using Failover.Agents.Hosting;
 using Failover.Agents.Topology;
 using Failover.Storage.Events;
 using Orleans;
 using Orleans.Runtime;
 using Failover.Hosting.Membership;
 using Failover.Storage.Persistence;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Failover.Hosting.Directory;
 using Orleans.Storage;
 using Failover.Hosting.Reminders;
@@ -18,6 +19,10 @@ namespace Failover.Agents.DirectorClusters;
 /// The witness of one director agent cluster: a thin shell around <see cref="DirectorClusterMachine"/>. Every changed
 /// record is written (fenced by this activation's epoch) before the answer that depends on it leaves the grain; events
 /// follow. A timer judges heartbeats; a reminder brings the grain back on another silo when its silo dies.
+/// Heartbeats never wait for an operator's command: a switch-over asks the job dispatchers whether a job runs on the
+/// active director's node interleaved with everything else (see <see cref="SwitchOver"/>), for at most
+/// <see cref="AgentOptions.SwitchOverCheckTimeout"/>. Whatever reads or changes the machine, and writes what it changed, runs as one
+/// turn after the one before it (<see cref="InTurnAsync"/>), so that interleaving never lets two of them overlap.
 /// </summary>
 [GrainType(DirectorClusterPlacement.GrainType)]
 [NodeRulePlacement]
@@ -28,11 +33,16 @@ public sealed partial class DirectorClusterGrain(
     TopologyView topology,
     MembershipView membership,
     IClusterEventLog events,
+    IDirectorWorkload workload,
+    IOptions<AgentOptions> options,
     TimeProvider timeProvider,
     ILogger<DirectorClusterGrain> logger) : Grain, IDirectorClusterGrain, IRemindable
 {
     private const string WatchReminder = "watch";
     private static readonly TimeSpan WatchPeriod = TimeSpan.FromSeconds(1);
+
+    // The end of the last turn of the machine: the grain is not reentrant, but SwitchOver interleaves.
+    private Task _turn = Task.CompletedTask;
 
     private DirectorClusterMachine? _machine;
     private AgentClusterSpec? _spec;
@@ -73,47 +83,92 @@ public sealed partial class DirectorClusterGrain(
         LogActivated(AgentId, state.State.State, state.State.Epoch);
     }
 
-    public async Task<DirectorAssignment> Heartbeat(DirectorHeartbeat heartbeat)
+    public Task<DirectorAssignment> Heartbeat(DirectorHeartbeat heartbeat)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
-        if (membership.IsDead(heartbeat.Incarnation))
+        return InTurnAsync(async () =>
         {
-            // Sent before its silo froze, or after it resumed: a Dead silo's instance gets no role.
-            var dead = Machine.SiloDead(heartbeat.Incarnation, Now);
-            await ApplyAsync(dead, CancellationToken.None);
-            return new DirectorAssignment(DirectorRole.Standby, dead.Record.Epoch, dead.Record.State, Spec.HeartbeatTimeout);
-        }
+            if (membership.IsDead(heartbeat.Incarnation))
+            {
+                // Sent before its silo froze, or after it resumed: a Dead silo's instance gets no role.
+                var dead = Machine.SiloDead(heartbeat.Incarnation, Now);
+                await ApplyAsync(dead, CancellationToken.None);
+                return new DirectorAssignment(DirectorRole.Standby, dead.Record.Epoch, dead.Record.State, Spec.HeartbeatTimeout);
+            }
 
-        var step = Machine.Heartbeat(heartbeat, Now);
-        await ApplyAsync(step, CancellationToken.None);
-        return step.Assignment!;
+            var step = Machine.Heartbeat(heartbeat, Now);
+            await ApplyAsync(step, CancellationToken.None);
+            return step.Assignment!;
+        });
     }
 
-    public async Task Stopping(DirectorInstance instance, string incarnation, bool failOver) =>
-        await ApplyAsync(Machine.InstanceStopping(instance, incarnation, failOver, Now), CancellationToken.None);
+    public Task Stopping(DirectorInstance instance, string incarnation, bool failOver) =>
+        InTurnAsync(async () =>
+        {
+            await ApplyAsync(Machine.InstanceStopping(instance, incarnation, failOver, Now), CancellationToken.None);
+            return true;
+        });
 
+    /// <summary>
+    /// Interleaved with everything else (<c>[AlwaysInterleave]</c>): asking the job dispatchers takes no turn, so
+    /// heartbeats go on being answered while they answer. A dispatcher that does not answer within
+    /// <see cref="AgentOptions.SwitchOverCheckTimeout"/>, or cannot be asked, refuses the switch-over: whether a job runs on the
+    /// active director's own subagent is unknown. The decision and its write then take a turn like any other input.
+    /// </summary>
     public async Task<CommandOutcome> SwitchOver()
     {
-        var workload = ServiceProvider.GetService<IDirectorWorkload>();
         var activeNode = Spec.NodeOf(Machine.Record.Active);
-        var running = workload is null ? 0 : await workload.RunningTasksOnNodeAsync(AgentId, activeNode, CancellationToken.None);
-        var step = Machine.SwitchOver(running, Now);
-        await ApplyAsync(step, CancellationToken.None);
-        return step.Refused
-            ? new CommandOutcome(false, step.Refusal!)
-            : new CommandOutcome(true, $"{AgentId}: switch-over from {step.Record.Active.ToName()} to {step.Record.Standby.ToName()} under way (epoch {step.Record.Epoch})");
+        var timeout = options.Value.SwitchOverCheckTimeout;
+        int running;
+        using (var deadline = new CancellationTokenSource(timeout, timeProvider))
+        {
+            try
+            {
+                running = await workload.RunningTasksOnNodeAsync(AgentId, activeNode, deadline.Token).WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                LogSwitchOverUnchecked(AgentId, activeNode, "no answer in time");
+                return new CommandOutcome(false,
+                    $"{AgentId}: switch-over refused: the job dispatchers did not tell within {DurationText.Format(timeout)} whether a job runs on {activeNode}, the active director's node; try again");
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogSwitchOverUnchecked(AgentId, activeNode, exception.Message);
+                return new CommandOutcome(false,
+                    $"{AgentId}: switch-over refused: the job dispatchers could not be asked whether a job runs on {activeNode}, the active director's node ({exception.Message}); try again");
+            }
+        }
+
+        return await InTurnAsync(async () =>
+        {
+            if (Spec.NodeOf(Machine.Record.Active) != activeNode)
+            {
+                // The role moved while the dispatchers answered: their count is for the node that was active.
+                return new CommandOutcome(false, $"{AgentId}: switch-over refused: the active director changed while the job dispatchers were asked; try again");
+            }
+
+            var step = Machine.SwitchOver(running, Now);
+            await ApplyAsync(step, CancellationToken.None);
+            return step.Refused
+                ? new CommandOutcome(false, step.Refusal!)
+                : new CommandOutcome(true, $"{AgentId}: switch-over from {step.Record.Active.ToName()} to {step.Record.Standby.ToName()} under way (epoch {step.Record.Epoch})");
+        });
     }
 
-    public async Task<CommandOutcome> ConfirmLoss(DirectorInstance instance)
-    {
-        var step = Machine.ConfirmLoss(instance, Now);
-        await ApplyAsync(step, CancellationToken.None);
-        return step.Refused
-            ? new CommandOutcome(false, step.Refusal!)
-            : new CommandOutcome(true, $"{AgentId}: loss of {instance.ToName()} confirmed; {step.Record.Active.ToName()} becomes active with epoch {step.Record.Epoch}");
-    }
+    public Task<CommandOutcome> ConfirmLoss(DirectorInstance instance) =>
+        InTurnAsync(async () =>
+        {
+            var step = Machine.ConfirmLoss(instance, Now);
+            await ApplyAsync(step, CancellationToken.None);
+            return step.Refused
+                ? new CommandOutcome(false, step.Refusal!)
+                : new CommandOutcome(true, $"{AgentId}: loss of {instance.ToName()} confirmed; {step.Record.Active.ToName()} becomes active with epoch {step.Record.Epoch}");
+        });
 
-    public Task<DirectorClusterView> GetView()
+    public Task<DirectorClusterView> GetView() => InTurnAsync(() => Task.FromResult(View()));
+
+    private DirectorClusterView View()
     {
         var now = Now;
         var record = Machine.Record;
@@ -129,7 +184,7 @@ public sealed partial class DirectorClusterGrain(
                 seen is null ? null : (long)(now - seen.LastHeard).TotalMilliseconds,
                 seen?.Incarnation);
         }).ToList();
-        return Task.FromResult(new DirectorClusterView(
+        return new DirectorClusterView(
             AgentId,
             record.State.ToString(),
             record.Active.ToName(),
@@ -138,7 +193,7 @@ public sealed partial class DirectorClusterGrain(
             record.Epoch,
             record.State == DirectorClusterState.Coupled,
             record.SwitchPending,
-            instances));
+            instances);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -165,7 +220,14 @@ public sealed partial class DirectorClusterGrain(
         await TickAsync(CancellationToken.None);
     }
 
-    private async Task TickAsync(CancellationToken cancellationToken)
+    private Task TickAsync(CancellationToken cancellationToken) =>
+        InTurnAsync(async () =>
+        {
+            await TickInTurnAsync(cancellationToken);
+            return true;
+        });
+
+    private async Task TickInTurnAsync(CancellationToken cancellationToken)
     {
         if (topology.Current.FindAgentCluster(AgentId) is not { } spec)
         {
@@ -216,6 +278,24 @@ public sealed partial class DirectorClusterGrain(
         }
 
         LogSettings(AgentId, spec.Heartbeat.TotalMilliseconds, spec.HeartbeatTimeout.TotalMilliseconds, spec.RequireFailoverConfirmation);
+    }
+
+    /// <summary>Runs <paramref name="work"/> as one turn of the machine: no other input reads or changes it meanwhile.</summary>
+    private async Task<T> InTurnAsync<T>(Func<Task<T>> work)
+    {
+        // Calls run on the grain's one scheduler, so taking the place in line needs no lock.
+        var previous = _turn;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _turn = done.Task;
+        try
+        {
+            await previous;
+            return await work();
+        }
+        finally
+        {
+            done.SetResult();
+        }
     }
 
     private async Task ApplyAsync(DirectorStep step, CancellationToken cancellationToken)
@@ -277,6 +357,9 @@ public sealed partial class DirectorClusterGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Director cluster {Agent}: {Missed} watch reminder ticks were missed since {LastTick:O}")]
     private partial void LogMissedTicks(string agent, long missed, DateTime? lastTick);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Director cluster {Agent}: switch-over refused, what runs on {Node} is unknown: {Reason}")]
+    private partial void LogSwitchOverUnchecked(string agent, string node, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Director cluster {Agent}: event {Kind} could not be recorded: {Reason}")]
     private partial void LogEventLost(string agent, string kind, string reason);

@@ -52,6 +52,24 @@ public sealed class DirectorRoles(SiloHealth health, TimeProvider timeProvider)
         return acting;
     }
 
+    /// <summary>
+    /// The lead this silo's director of <paramref name="agentId"/> can hand on now: its epoch, the cluster state and what
+    /// is left of its lease at this moment; null when it does not act.
+    /// </summary>
+    public (long Epoch, DirectorClusterState? State, TimeSpan Remaining)? LeadOf(string agentId)
+    {
+        if (!_held.TryGetValue(agentId, out var held) || !health.HoldsLease)
+        {
+            return null;
+        }
+
+        var now = MonotonicClock.Now(timeProvider);
+        lock (held.Lease)
+        {
+            return held.Lease.IsActing(now) ? (held.Lease.Epoch, held.Lease.ClusterState, held.Lease.Remaining(now)) : null;
+        }
+    }
+
     internal void Hold(string agentId, DirectorInstance instance, DirectorLease lease) => _held[agentId] = (instance, lease);
 
     internal void Release(string agentId) => _held.TryRemove(agentId, out _);

@@ -1,5 +1,6 @@
 using Failover.Agents.Topology;
 using Orleans;
+using Orleans.Concurrency;
 using Orleans.Runtime;
 
 namespace Failover.Agents.DirectorClusters;
@@ -13,6 +14,11 @@ public interface IDirectorClusterGrain : IGrainWithStringKey
     /// <summary>The instance's silo is stopping; <paramref name="failOver"/> asks for a fail-over as if it had crashed.</summary>
     Task Stopping(DirectorInstance instance, string incarnation, bool failOver);
 
+    /// <summary>
+    /// A user's switch-over. Interleaved with the witness's other calls while it asks the job dispatchers what runs on
+    /// the active director's node, so heartbeats never wait behind it; refused when they do not answer in time.
+    /// </summary>
+    [AlwaysInterleave]
     Task<CommandOutcome> SwitchOver();
 
     Task<CommandOutcome> ConfirmLoss(DirectorInstance instance);

@@ -11,7 +11,10 @@ namespace Failover.Agents.Dispatching;
 /// <summary>
 /// Where a director acts as active on this silo, hands its lead (epoch, node, lease) to every dispatcher of its
 /// agent: at once when it starts acting or its epoch changes, then every heartbeat period. Dispatchers start orders
-/// only while they hold a fresh lead.
+/// only while they hold a fresh lead. Each lead carries the ticket of the dispatcher's previous answer and what is left
+/// of the director's lease measured after that ticket arrived, so the dispatcher, counting from its ticket, never leads
+/// longer than the director may act; a lead the dispatcher could not count (no ticket of its current activation yet)
+/// is sent again at once with the ticket it answered.
 /// </summary>
 internal sealed partial class DirectorLeadService(
     DirectorRoles roles,
@@ -25,6 +28,7 @@ internal sealed partial class DirectorLeadService(
 
     private readonly Dictionary<string, (long Epoch, TimeSpan SentAt)> _sent = new(StringComparer.Ordinal);
     private readonly HashSet<string> _failing = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LeadTicket> _tickets = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,7 +37,7 @@ internal sealed partial class DirectorLeadService(
             var now = timeProvider.GetElapsedTime(0, timeProvider.GetTimestamp());
             var document = topology.Current;
             var acting = roles.Acting();
-            foreach (var (agent, epoch, state, remaining) in acting)
+            foreach (var (agent, epoch, _, _) in acting)
             {
                 var period = document.FindAgentCluster(agent)?.Heartbeat ?? TimeSpan.FromMilliseconds(250);
                 if (_sent.TryGetValue(agent, out var sent) && sent.Epoch == epoch && now - sent.SentAt < period)
@@ -42,10 +46,9 @@ internal sealed partial class DirectorLeadService(
                 }
 
                 _sent[agent] = (epoch, now);
-                var lead = new DirectorLead(agent, epoch, silo.NodeName, state, remaining);
                 foreach (var key in DispatcherKeys.OfAgent(document, agent))
                 {
-                    _ = SendAsync(key, lead, period, stoppingToken);
+                    _ = SendAsync(key, agent, period, stoppingToken);
                 }
             }
 
@@ -65,16 +68,23 @@ internal sealed partial class DirectorLeadService(
         }
     }
 
-    private async Task SendAsync(string key, DirectorLead lead, TimeSpan period, CancellationToken cancellationToken)
+    private async Task SendAsync(string key, string agent, TimeSpan period, CancellationToken cancellationToken)
     {
         try
         {
-            await grains.GetGrain<IJobDispatcherGrain>(key).Lead(lead).WaitAsync(period * 4, timeProvider, cancellationToken);
+            for (var attempt = 0; attempt < 2; attempt++)
+            {
+                if (await LeadOnceAsync(key, agent, period, cancellationToken) is not { Counted: false })
+                {
+                    break;
+                }
+            }
+
             lock (_failing)
             {
                 if (_failing.Remove(key))
                 {
-                    LogLeadDelivered(key, lead.Agent);
+                    LogLeadDelivered(key, agent);
                 }
             }
         }
@@ -88,13 +98,37 @@ internal sealed partial class DirectorLeadService(
                 }
             }
 
-            LogLeadFailed(key, lead.Agent, exception.Message);
+            LogLeadFailed(key, agent, exception.Message);
         }
         catch (OperationCanceledException)
         {
         }
     }
 
+    /// <summary>One lead to one dispatcher; null when this silo's director no longer acts.</summary>
+    private async Task<LeadReceipt?> LeadOnceAsync(string key, string agent, TimeSpan period, CancellationToken cancellationToken)
+    {
+        LeadTicket? ticket;
+        lock (_tickets)
+        {
+            ticket = _tickets.GetValueOrDefault(key);
+        }
+
+        // What is left of the lease is measured only now, after the ticket arrived: never before it was issued.
+        if (roles.LeadOf(agent) is not var (epoch, state, remaining))
+        {
+            return null;
+        }
+
+        var lead = new DirectorLead(agent, epoch, silo.NodeName, state, remaining, ticket);
+        var receipt = await grains.GetGrain<IJobDispatcherGrain>(key).Lead(lead).WaitAsync(period * 4, timeProvider, cancellationToken);
+        lock (_tickets)
+        {
+            _tickets[key] = receipt.Ticket;
+        }
+
+        return receipt;
+    }
     [LoggerMessage(Level = LogLevel.Warning, Message = "The director of {Agent} cannot reach dispatcher {Dispatcher}: {Reason}")]
     private partial void LogLeadFailed(string dispatcher, string agent, string reason);
 

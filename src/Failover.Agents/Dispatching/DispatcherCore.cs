@@ -26,6 +26,7 @@ internal sealed class DispatcherCore
     private readonly HashSet<string>[] _dirty = [.. Enumerable.Range(0, Lanes).Select(_ => new HashSet<string>(StringComparer.Ordinal))];
     private readonly List<(string Subagent, Outgoing Command)>[] _afterCommit = [.. Enumerable.Range(0, Lanes).Select(_ => new List<(string, Outgoing)>())];
     private readonly HashSet<string> _disabled;
+    private readonly Guid _incarnation = Guid.NewGuid();
     private TimeSpan _leadUntil = TimeSpan.MinValue;
     private TopologyDocument? _setTopology;
     private (string? Agent, CandidateSet Set) _set;
@@ -164,18 +165,32 @@ internal sealed class DispatcherCore
     // ---- the director's lead ----
 
     /// <summary>
+    /// A mark on this activation's clock for the director to send back: a lead is counted from the ticket it carries
+    /// (see <see cref="DirectorLead"/>). Issue it as late as possible before it leaves, to lose the least time.
+    /// </summary>
+    public LeadTicket Ticket(TimeSpan now) => new(_incarnation, now);
+
+    /// <summary>
     /// Follows the active director. A lead with an older epoch is ignored. A newer epoch after a fail-over (the lead
-    /// moved to another node) ends the runs on the lost director node's subagents, as JS7 does.
+    /// moved to another node) ends the runs on the lost director node's subagents, as JS7 does. The lead lasts the
+    /// director's remaining lease counted from this activation's ticket it carries, never from its arrival: the time
+    /// the messages spent travelling is the director's, not the dispatcher's. A newer epoch without such a ticket ends
+    /// the lead held under the older one.
     /// </summary>
     public bool Lead(DirectorLead lead, TimeSpan now, DateTime utc, TopologyDocument topology)
     {
+        ArgumentNullException.ThrowIfNull(lead);
         if (lead.Epoch < Epoch)
         {
             return false;
         }
 
+        var until = lead.Ticket is { } ticket && ticket.Dispatcher == _incarnation && ticket.IssuedAt <= now
+            ? ticket.IssuedAt + lead.Lease
+            : TimeSpan.MinValue;
         if (lead.Epoch > Epoch)
         {
+            _leadUntil = TimeSpan.MinValue;
             var lostNode = lead.State == DirectorClusterState.FailedOver && LeadNode is not null && LeadNode != lead.Node ? LeadNode : null;
             Epoch = lead.Epoch;
             LeadNode = lead.Node;
@@ -194,7 +209,7 @@ internal sealed class DispatcherCore
             SettingsDirty = true;
         }
 
-        _leadUntil = now + lead.Lease;
+        _leadUntil = until > _leadUntil ? until : _leadUntil;
         return true;
     }
 

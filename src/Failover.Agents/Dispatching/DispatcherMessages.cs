@@ -50,11 +50,28 @@ public sealed record RunReport(string OrderId, int Attempt, long Epoch, RunEnd E
     public RunRef Run => new(OrderId, Attempt);
 }
 
-/// <summary>The active director's lead, sent to each dispatcher of its agent every heartbeat period.</summary>
-/// <param name="Lease">How long the director may still act from when it sent this.</param>
+/// <summary>
+/// The active director's lead, sent to each dispatcher of its agent every heartbeat period. The dispatcher may lead for
+/// <see cref="Lease"/> counted from when it issued <see cref="Ticket"/>: the ticket left the dispatcher before the director
+/// received it and only then measured <see cref="Lease"/>, so however long either message travelled, the dispatcher's
+/// lead never ends later than the director's own. A lead without a ticket of the receiving activation (the first one,
+/// or one meant for an earlier activation) changes the epoch and node but grants no time.
+/// </summary>
+/// <param name="Lease">What was left of the director's own lease when it built this, after it had received <paramref name="Ticket"/>.</param>
+/// <param name="Ticket">The ticket the dispatcher's previous answer carried, or null when the director has none.</param>
 [GenerateSerializer]
 [Alias("Failover.DirectorLead")]
-public sealed record DirectorLead(string Agent, long Epoch, string Node, DirectorClusterState? State, TimeSpan Lease);
+public sealed record DirectorLead(string Agent, long Epoch, string Node, DirectorClusterState? State, TimeSpan Lease, LeadTicket? Ticket);
+
+/// <summary>A dispatcher activation's mark on its own monotonic clock, for the director to send back with its next lead.</summary>
+[GenerateSerializer]
+[Alias("Failover.LeadTicket")]
+public sealed record LeadTicket(Guid Dispatcher, TimeSpan IssuedAt);
+
+/// <summary>A dispatcher's answer to a lead: the ticket for the next one, and whether this one gave it time to lead.</summary>
+[GenerateSerializer]
+[Alias("Failover.LeadReceipt")]
+public sealed record LeadReceipt(LeadTicket Ticket, bool Counted);
 
 /// <summary>The answer to a submission: the order (new or the existing one of that id), or why it was refused.</summary>
 [GenerateSerializer]

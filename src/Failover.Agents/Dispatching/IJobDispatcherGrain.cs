@@ -25,7 +25,8 @@ public interface IJobDispatcherGrain : IGrainWithStringKey
     /// <summary>Ends of runs; returns those now durable (the subagent forgets them).</summary>
     Task<IReadOnlyList<RunRef>> Report(string subagent, IReadOnlyList<RunReport> reports);
 
-    Task Lead(DirectorLead lead);
+    /// <summary>The active director's lead (see <see cref="DirectorLead"/>); answers with the ticket for the next one.</summary>
+    Task<LeadReceipt> Lead(DirectorLead lead);
 
     Task<CommandOutcome> SetEnabled(string subagent, bool enabled);
 

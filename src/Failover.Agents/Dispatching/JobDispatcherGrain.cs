@@ -26,6 +26,7 @@ public sealed partial class JobDispatcherGrain(
     TopologyView topology,
     MembershipView membership,
     IRecordStore records,
+    FencingTokens fencingTokens,
     TimeProvider timeProvider,
     ILogger<JobDispatcherGrain> logger) : Grain, IJobDispatcherGrain
 {
@@ -37,6 +38,7 @@ public sealed partial class JobDispatcherGrain(
     private readonly OrderStore _orders = new(records);
     private Task _settingsWrite = Task.CompletedTask;
     private DispatcherCore? _core;
+    private ActivationFence _fence;
     private readonly Task?[] _flushing = new Task?[DispatcherCore.Lanes];
     private readonly TaskCompletionSource[] _nextFlush = [.. Enumerable.Range(0, DispatcherCore.Lanes).Select(_ => NewFlush())];
     private TimeSpan _settingsWrittenAt;
@@ -55,6 +57,9 @@ public sealed partial class JobDispatcherGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Every order write carries this activation's claim: once another activation claims the dispatcher, they all fail.
+        _fence = fencingTokens.FenceOf(this.GetGrainId())
+            ?? throw new ActivationFencedException($"job dispatcher {Key} holds no claim in the fenced grain directory on this silo");
         var open = await _orders.ReadOpenAsync(Key, cancellationToken);
         _core = new DispatcherCore(Key, state.State, open, Now);
         _settingsWrittenAt = Now;
@@ -132,9 +137,21 @@ public sealed partial class JobDispatcherGrain(
             await PersistAsync();
         }
 
-        return await _orders.ReadAsync(orderId, CancellationToken.None) is var (order, stored)
-            && order.State.IsTerminal()
-            && await _orders.DeleteAsync(orderId, stored.Version, CancellationToken.None);
+        if (await _orders.ReadAsync(orderId, CancellationToken.None) is not var (order, stored) || !order.State.IsTerminal())
+        {
+            return false;
+        }
+
+        try
+        {
+            return await _orders.DeleteAsync(orderId, stored.Version, _fence, CancellationToken.None);
+        }
+        catch (StaleDispatcherException exception)
+        {
+            LogStale(Key, exception.Message);
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     public async Task<PollAnswer> Poll(SubagentPoll poll)
@@ -184,7 +201,7 @@ public sealed partial class JobDispatcherGrain(
         return [.. reports.Select(r => r.Run)];
     }
 
-    public async Task Lead(DirectorLead lead)
+    public async Task<LeadReceipt> Lead(DirectorLead lead)
     {
         ArgumentNullException.ThrowIfNull(lead);
         var topologyNow = Topology;
@@ -192,10 +209,10 @@ public sealed partial class JobDispatcherGrain(
         var leading = Core.IsLeading(Now);
         if (!Core.Lead(lead, Now, Utc, topologyNow))
         {
-            return;
+            return new LeadReceipt(Core.Ticket(Now), Counted: false);
         }
 
-        if (Core.Epoch != epoch || !leading)
+        if ((Core.Epoch != epoch || !leading) && Core.IsLeading(Now))
         {
             LogLead(Key, lead.Agent, lead.Node, Core.Epoch, lead.State);
         }
@@ -206,8 +223,10 @@ public sealed partial class JobDispatcherGrain(
             await WriteSettingsAsync();
         }
 
+        var counted = Core.IsLeading(Now);
         Core.Dispatch(Now, Utc, topologyNow, HeartbeatTimeout(topologyNow), full: false);
         await PersistAsync();
+        return new LeadReceipt(Core.Ticket(Now), counted);
     }
 
     public async Task<CommandOutcome> SetEnabled(string subagent, bool enabled)
@@ -324,9 +343,7 @@ public sealed partial class JobDispatcherGrain(
             try
             {
                 var started = timeProvider.GetTimestamp();
-                var results = batch.Writes.Count == 0
-                    ? []
-                    : await _orders.WriteAsync([.. batch.Writes.Select(w => OrderStore.WriteOf(Key, w.Record, w.Entry.Version))], CancellationToken.None);
+                var results = await _orders.WriteBatchAsync(Key, batch, _fence, CancellationToken.None);
                 if (batch.Writes.Count > 0)
                 {
                     _writes = new WriteStatistics(_writes.Batches + 1, _writes.Orders + batch.Writes.Count, _writes.Milliseconds + timeProvider.GetElapsedTime(started).TotalMilliseconds);

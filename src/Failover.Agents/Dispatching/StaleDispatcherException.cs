@@ -1,4 +1,16 @@
 namespace Failover.Agents.Dispatching;
 
-/// <summary>Another activation of the dispatcher wrote one of its orders: this activation must stop.</summary>
-public sealed class StaleDispatcherException(string message) : Exception(message);
+/// <summary>
+/// Another activation of the dispatcher holds its claim, or wrote one of its orders: this activation must stop. Its
+/// write changed nothing.
+/// </summary>
+public sealed class StaleDispatcherException : Exception
+{
+    public StaleDispatcherException(string message) : base(message)
+    {
+    }
+
+    public StaleDispatcherException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}

@@ -1,3 +1,5 @@
+using Failover.Storage.Persistence;
+
 namespace Failover.Storage.Records;
 
 /// <summary>
@@ -22,8 +24,23 @@ public interface IRecordStore
     /// </summary>
     Task<IReadOnlyList<RecordWriteResult>> WriteAsync(string kind, IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="WriteAsync(string, IReadOnlyList{RecordWrite}, CancellationToken)"/> fenced by an activation's claim
+    /// (DESIGN §4, invariant 1): in the same transaction, and before any of the writes, the directory row of
+    /// <see cref="ActivationFence.GrainId"/> must show <see cref="ActivationFence.Epoch"/> with an owner whose silo is not
+    /// Dead; it stays locked against a competing claim until the batch commits. Otherwise nothing is written and
+    /// <see cref="ActivationFencedException"/> says what the directory shows. Needs a store created with a cluster id.
+    /// </summary>
+    Task<IReadOnlyList<RecordWriteResult>> WriteAsync(string kind, IReadOnlyList<RecordWrite> writes, ActivationFence fence, CancellationToken cancellationToken);
+
     /// <summary>Deletes the record if its version is <paramref name="expectedVersion"/>; false otherwise (or when absent).</summary>
     Task<bool> DeleteAsync(string kind, string key, long expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="DeleteAsync(string, string, long, CancellationToken)"/> under the fence of
+    /// <see cref="WriteAsync(string, IReadOnlyList{RecordWrite}, ActivationFence, CancellationToken)"/>.
+    /// </summary>
+    Task<bool> DeleteAsync(string kind, string key, long expectedVersion, ActivationFence fence, CancellationToken cancellationToken);
 
     Task<StoredRecord?> ReadAsync(string kind, string key, CancellationToken cancellationToken);
 

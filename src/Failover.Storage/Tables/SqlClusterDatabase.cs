@@ -35,7 +35,13 @@ internal abstract class SqlClusterDatabase(DatabaseLocation location, SqlDialect
         new SqlClusterEventLog(dialect, ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"));
 
     public IRecordStore CreateRecordStore(string serviceId) =>
-        new SqlRecordStore(dialect, ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"));
+        new SqlRecordStore(dialect, ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"), null);
+
+    public IRecordStore CreateRecordStore(string serviceId, string clusterId) =>
+        new SqlRecordStore(
+            dialect,
+            ColumnLimits.Check(serviceId, ColumnLimits.Name, "service id"),
+            ColumnLimits.Check(clusterId, ColumnLimits.Name, "cluster id"));
 
     public abstract ValueTask DisposeAsync();
 }

@@ -1,7 +1,10 @@
 using System.Data.Common;
 using System.Text;
+using Failover.Storage.Directory;
+using Failover.Storage.Persistence;
 using Failover.Storage.Records;
 using Failover.Storage.Sql;
+using Orleans.Runtime;
 
 namespace Failover.Storage.Tables;
 
@@ -10,8 +13,11 @@ namespace Failover.Storage.Tables;
 /// one <see cref="DialectBatch"/>, then the reads of the records whose write was refused as another. Each refusal is
 /// read in a later statement than its write, so on PostgreSQL it sees the competing writer's commit. A batch that
 /// writes a key more than once is cut before each repeat, so a refused write reports the record as it stood at that write.
+/// A fenced batch first reads the writer's directory row in the same transaction (FOR SHARE on PostgreSQL, under
+/// BEGIN IMMEDIATE on SQLite), so a claim that replaces the writer either commits before the batch, which then writes
+/// nothing, or waits until the batch has committed.
 /// </summary>
-internal sealed class SqlRecordStore(SqlDialect dialect, string serviceId) : IRecordStore
+internal sealed class SqlRecordStore(SqlDialect dialect, string serviceId, string? clusterId) : IRecordStore
 {
     private const string Columns = "RecordKey, Partition, Status, Payload, Version, Updated";
     private const string KindScope = "ServiceId = @ServiceId AND Kind = @Kind";
@@ -33,7 +39,35 @@ internal sealed class SqlRecordStore(SqlDialect dialect, string serviceId) : IRe
         RETURNING Version, Updated
         """;
 
-    public Task<IReadOnlyList<RecordWriteResult>> WriteAsync(string kind, IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
+    // The writer's directory row as it stands (and, on PostgreSQL, locked against a competing claim until the batch
+    // commits), with whether its owner's silo is declared Dead (status 6): such a silo may not write even before
+    // anyone re-claims its grains, as for fenced grain state.
+    private readonly string fenceSql = $"""
+        SELECT d.Address, d.Port, d.Generation, d.Epoch, d.ActivationId,
+            CASE WHEN EXISTS (
+                SELECT 1 FROM OrleansMembershipTable m
+                WHERE m.DeploymentId = d.DeploymentId AND m.Address = d.Address AND m.Port = d.Port
+                    AND m.Generation = d.Generation AND m.Status = {(int)SiloStatus.Dead}) THEN 1 ELSE 0 END
+        FROM FailoverGrainDirectory d
+        WHERE d.DeploymentId = @DeploymentId AND d.GrainId = @GrainId
+        {dialect.FenceLock}
+        """;
+
+    public Task<IReadOnlyList<RecordWriteResult>> WriteAsync(string kind, IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) =>
+        WriteAsync(kind, writes, null, cancellationToken);
+
+    public Task<IReadOnlyList<RecordWriteResult>> WriteAsync(
+        string kind, IReadOnlyList<RecordWrite> writes, ActivationFence fence, CancellationToken cancellationToken) =>
+        WriteAsync(kind, writes, (ActivationFence?)fence, cancellationToken);
+
+    public Task<bool> DeleteAsync(string kind, string key, long expectedVersion, CancellationToken cancellationToken) =>
+        DeleteAsync(kind, key, expectedVersion, null, cancellationToken);
+
+    public Task<bool> DeleteAsync(string kind, string key, long expectedVersion, ActivationFence fence, CancellationToken cancellationToken) =>
+        DeleteAsync(kind, key, expectedVersion, (ActivationFence?)fence, cancellationToken);
+
+    private Task<IReadOnlyList<RecordWriteResult>> WriteAsync(
+        string kind, IReadOnlyList<RecordWrite> writes, ActivationFence? fence, CancellationToken cancellationToken)
     {
         CheckKind(kind);
         ArgumentNullException.ThrowIfNull(writes);
@@ -42,7 +76,8 @@ internal sealed class SqlRecordStore(SqlDialect dialect, string serviceId) : IRe
             Check(write);
         }
 
-        if (writes.Count == 0)
+        var grain = CheckFence(fence);
+        if (writes.Count == 0 && fence is null)
         {
             return Task.FromResult<IReadOnlyList<RecordWriteResult>>([]);
         }
@@ -50,6 +85,11 @@ internal sealed class SqlRecordStore(SqlDialect dialect, string serviceId) : IRe
         return dialect.RunInTransactionAsync<IReadOnlyList<RecordWriteResult>>(
             async (session, token) =>
             {
+                if (fence is { } held)
+                {
+                    await HoldFenceAsync(session, held, grain!, $"{writes.Count} record(s) of kind '{kind}'", token);
+                }
+
                 var results = new RecordWriteResult[writes.Count];
                 var keys = new HashSet<string>(StringComparer.Ordinal);
                 for (var start = 0; start < writes.Count;)
@@ -71,22 +111,82 @@ internal sealed class SqlRecordStore(SqlDialect dialect, string serviceId) : IRe
             cancellationToken);
     }
 
-    public Task<bool> DeleteAsync(string kind, string key, long expectedVersion, CancellationToken cancellationToken)
+    private Task<bool> DeleteAsync(string kind, string key, long expectedVersion, ActivationFence? fence, CancellationToken cancellationToken)
     {
         CheckKind(kind);
         CheckKey(key);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
-        return dialect.RunAsync(
-            async (session, token) =>
+        var grain = CheckFence(fence);
+        if (fence is { } held)
+        {
+            return dialect.RunInTransactionAsync(
+                async (session, token) =>
+                {
+                    await HoldFenceAsync(session, held, grain!, $"the deletion of record '{key}' of kind '{kind}'", token);
+                    var deleted = await DeleteRowAsync(session, kind, key, expectedVersion, token);
+                    await session.CommitAsync(token);
+                    return deleted;
+                },
+                cancellationToken);
+        }
+
+        return dialect.RunAsync((session, token) => DeleteRowAsync(session, kind, key, expectedVersion, token), cancellationToken);
+    }
+
+    private async Task<bool> DeleteRowAsync(SqlSession session, string kind, string key, long expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var command = session.Command(DeleteSql)
+            .WithText("ServiceId", serviceId)
+            .WithText("Kind", kind)
+            .WithText("Key", key)
+            .With("ExpectedVersion", expectedVersion);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>The fence's grain id as stored, or null without a fence; a fence needs a store with a cluster id.</summary>
+    private string? CheckFence(ActivationFence? fence)
+    {
+        if (fence is not { } held)
+        {
+            return null;
+        }
+
+        if (clusterId is null)
+        {
+            throw new InvalidOperationException("This record store was created without a cluster id: it cannot check a fence.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(held.Epoch);
+        return ColumnLimits.Grain(held.GrainId);
+    }
+
+    /// <summary>Reads (and on PostgreSQL locks) the writer's directory row; throws unless it shows the fence's epoch, owned, on a silo not Dead.</summary>
+    private async Task HoldFenceAsync(SqlSession session, ActivationFence fence, string grain, string what, CancellationToken cancellationToken)
+    {
+        DirectoryEntry? directory = null;
+        var dead = false;
+        await using (var command = session.Command(fenceSql).WithText("DeploymentId", clusterId).WithText("GrainId", grain))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
             {
-                await using var command = session.Command(DeleteSql)
-                    .WithText("ServiceId", serviceId)
-                    .WithText("Kind", kind)
-                    .WithText("Key", key)
-                    .With("ExpectedVersion", expectedVersion);
-                return await command.ExecuteNonQueryAsync(token) > 0;
-            },
-            cancellationToken);
+                directory = StorageRows.ReadDirectoryEntry(reader, 0, fence.GrainId);
+                dead = StorageRows.ReadInt32(reader, StorageRows.OwnerColumnCount) != 0;
+            }
+        }
+
+        if (directory is { Owner: not null } && directory.Epoch == fence.Epoch && !dead)
+        {
+            return;
+        }
+
+        var shows = directory is null
+            ? "no entry"
+            : directory.Owner is null || directory.Epoch != fence.Epoch
+                ? $"epoch {directory.Epoch} owned by {directory.Owner?.ToString() ?? "nobody"}"
+                : $"that epoch owned by {directory.Owner}, a silo declared Dead";
+        throw new ActivationFencedException(
+            $"Write of {what} by grain {fence.GrainId} was fenced: it carried epoch {fence.Epoch} but the directory shows {shows}.");
     }
 
     public Task<StoredRecord?> ReadAsync(string kind, string key, CancellationToken cancellationToken)

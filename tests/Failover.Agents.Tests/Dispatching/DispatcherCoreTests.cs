@@ -149,7 +149,7 @@ public sealed class DispatcherCoreTests
         Assert.Equal("sub-a", onA.Record.Subagent);
         Assert.Equal("sub-b", onB.Record.Subagent);
 
-        Assert.True(core.Lead(new DirectorLead("agent-1", 2, "node-b", DirectorClusterState.FailedOver, Timeout), _now, Utc, topology));
+        Assert.True(core.Lead(new DirectorLead("agent-1", 2, "node-b", DirectorClusterState.FailedOver, Timeout, core.Ticket(_now)), _now, Utc, topology));
         Assert.Equal(OrderReason.ProcessLost, onA.Record.Reason);
         Assert.Contains("director node node-a was lost", onA.Record.History[^1].Detail, StringComparison.Ordinal);
 
@@ -167,8 +167,8 @@ public sealed class DispatcherCoreTests
         var order = Submit(core, topology, "o1");
         Deliver(core, topology, "sub-a");
 
-        Assert.True(core.Lead(new DirectorLead("agent-1", 2, "node-b", DirectorClusterState.SwitchedOver, Timeout), _now, Utc, topology));
-        Assert.False(core.Lead(new DirectorLead("agent-1", 1, "node-a", DirectorClusterState.Coupled, Timeout), _now, Utc, topology));
+        Assert.True(core.Lead(new DirectorLead("agent-1", 2, "node-b", DirectorClusterState.SwitchedOver, Timeout, core.Ticket(_now)), _now, Utc, topology));
+        Assert.False(core.Lead(new DirectorLead("agent-1", 1, "node-a", DirectorClusterState.Coupled, Timeout, core.Ticket(_now)), _now, Utc, topology));
 
         Assert.Equal(OrderState.Processing, order.Record.State);
         Assert.Equal("node-b", core.LeadNode);
@@ -324,7 +324,7 @@ public sealed class DispatcherCoreTests
         core.Heard(new SubagentPoll(subagent, $"{subagent}@1", 0, [], 0, false), _now, Utc, topology);
 
     private void Lead(DispatcherCore core, TopologyDocument topology, long epoch, string node) =>
-        core.Lead(new DirectorLead("agent-1", epoch, node, DirectorClusterState.Coupled, Timeout), _now, Utc, topology);
+        core.Lead(new DirectorLead("agent-1", epoch, node, DirectorClusterState.Coupled, Timeout, core.Ticket(_now)), _now, Utc, topology);
 
     private OpenOrder Submit(DispatcherCore core, TopologyDocument topology, string id)
     {
