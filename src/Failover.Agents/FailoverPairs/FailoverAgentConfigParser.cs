@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Failover.Agents.FailoverPairs;
@@ -24,6 +26,11 @@ public static class FailoverAgentConfigParser
     /// <param name="knownIdentities">The managed agents the silo defines; <c>agent_vip_identity</c> must be one of them.</param>
     public static FailoverAgentConfig ParseFile(string path, IReadOnlySet<string> knownIdentities)
     {
+        if (Directory.Exists(path))
+        {
+            throw new FailoverAgentConfigException($"failover agent config '{path}' is a directory, not a file");
+        }
+
         string text;
         try
         {
@@ -37,10 +44,14 @@ public static class FailoverAgentConfigParser
         return Parse(path, text, knownIdentities);
     }
 
-    public static FailoverAgentConfig Parse(string source, string json, IReadOnlySet<string> knownIdentities)
+    /// <summary>Checks a config's text.</summary>
+    /// <param name="hostResolves">Whether a <c>remote_vip</c> host that is not an IP address resolves; asked once, when the
+    /// file is read (default: a DNS lookup).</param>
+    public static FailoverAgentConfig Parse(string source, string json, IReadOnlySet<string> knownIdentities, Func<string, bool>? hostResolves = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(knownIdentities);
+        hostResolves ??= ResolvesByDns;
         JsonDocument document;
         try
         {
@@ -73,12 +84,13 @@ public static class FailoverAgentConfigParser
             }
 
             problems.AddRange(s_keys.Where(k => !values.ContainsKey(k)).Select(k => $"missing key '{k}'"));
-            var config = Read(source, values, knownIdentities, problems);
+            var config = Read(values, knownIdentities, hostResolves, problems, source);
             return problems.Count == 0 ? config! : throw Fail(source, problems);
         }
     }
 
-    private static FailoverAgentConfig? Read(string source, Dictionary<string, JsonElement> values, IReadOnlySet<string> identities, List<string> problems)
+    private static FailoverAgentConfig? Read(
+        Dictionary<string, JsonElement> values, IReadOnlySet<string> identities, Func<string, bool> hostResolves, List<string> problems, string source)
     {
         var agentId = PairRole.Primary;
         if (values.TryGetValue(AgentIdKey, out var agentIdValue))
@@ -117,6 +129,10 @@ public static class FailoverAgentConfigParser
             {
                 problems.Add($"remote_vip must be tcp://HOST:PORT with a port from 1 to 65535 (got {vipValue.GetRawText()})");
             }
+            else if (!IPAddress.TryParse(host, out _) && !hostResolves(host))
+            {
+                problems.Add($"remote_vip host '{host}' is not an IP address and does not resolve");
+            }
         }
 
         var serverKey = "";
@@ -150,9 +166,21 @@ public static class FailoverAgentConfigParser
 
         var period = ReadSeconds(values, HeartbeatPeriodKey, problems);
         var timeout = ReadSeconds(values, TimeoutKey, problems);
-        if (period is { } p && timeout is { } t && t <= p)
+        if (period is { } p && p < PairTiming.MinHeartbeatPeriod)
         {
-            problems.Add($"timeout ({t.TotalSeconds.ToString(CultureInfo.InvariantCulture)}) must be greater than heartbeat_period ({p.TotalSeconds.ToString(CultureInfo.InvariantCulture)})");
+            problems.Add($"heartbeat_period ({Seconds(p)}) must be at least {Seconds(PairTiming.MinHeartbeatPeriod)} s");
+            period = null;
+        }
+
+        if (timeout is { } t && t < PairTiming.MinTimeout)
+        {
+            problems.Add($"timeout ({Seconds(t)}) must be at least {Seconds(PairTiming.MinTimeout)} s");
+            timeout = null;
+        }
+
+        if (period is { } p2 && timeout is { } t2 && t2 < p2 * PairTiming.MinHeartbeatsPerTimeout)
+        {
+            problems.Add($"timeout ({Seconds(t2)}) must be at least twice heartbeat_period ({Seconds(p2)}): one lost heartbeat must not count the peer down");
         }
 
         return problems.Count > 0
@@ -180,6 +208,20 @@ public static class FailoverAgentConfigParser
         }
 
         return TimeSpan.FromSeconds(seconds);
+    }
+
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+
+    private static bool ResolvesByDns(string host)
+    {
+        try
+        {
+            return Dns.GetHostAddresses(host).Length > 0;
+        }
+        catch (Exception exception) when (exception is SocketException or ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary><c>tcp://host:port</c>; an IPv6 host in brackets.</summary>

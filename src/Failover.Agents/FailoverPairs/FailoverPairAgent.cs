@@ -43,7 +43,7 @@ internal sealed class FailoverPairAgent : BackgroundService
     private readonly PeerReplayGuard _replays = new();
     private readonly string _source;
     private PairStateMachine _machine = null!;
-    private DateTimeOffset _nextDecisionAt = DateTimeOffset.MaxValue;
+    private TimeSpan _nextDecisionAt = TimeSpan.MaxValue;
     private bool _leaseValid;
     private long _peerSequence;
     private string? _peerNode;
@@ -68,7 +68,8 @@ internal sealed class FailoverPairAgent : BackgroundService
 
     public FailoverAgentConfig Config => _config;
 
-    private DateTimeOffset Now => _services.Time.GetUtcNow();
+    /// <summary>Monotonic: every timeout decision of the pair is taken on it, never on the wall clock.</summary>
+    private TimeSpan Now => PairClock.Now(_services.Time);
 
     private string Name => PairNames.Of(_config.AgentId);
 
@@ -185,7 +186,7 @@ internal sealed class FailoverPairAgent : BackgroundService
         }
     }
 
-    private async Task ExchangeWithPeerAsync(PeerLink link, DateTimeOffset sentAt, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task ExchangeWithPeerAsync(PeerLink link, TimeSpan sentAt, TimeSpan timeout, CancellationToken cancellationToken)
     {
         PeerHeartbeat request;
         await _gate.WaitAsync(cancellationToken);

@@ -6,7 +6,10 @@ using Orleans.GrainDirectory;
 
 namespace Failover.Agents.FailoverPairs;
 
-/// <summary>The thin shell around <see cref="PairWitness"/>: in memory only, so a new activation starts fresh.</summary>
+/// <summary>
+/// The thin shell around <see cref="PairWitness"/>: in memory only, so a new activation starts fresh — with its own
+/// monotonic clock (<see cref="PairClock"/>), the only clock it compares the ages of reports on.
+/// </summary>
 [GrainType(GrainType)]
 [NodeRulePlacement]
 [GrainDirectory(Fenced.Directory)]
@@ -18,7 +21,7 @@ public sealed class FailoverPairWitnessGrain(TimeProvider time) : Grain, IFailov
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _witness = new PairWitness(time.GetUtcNow());
+        _witness = new PairWitness(PairClock.Now(time));
         return Task.CompletedTask;
     }
 
@@ -31,8 +34,8 @@ public sealed class FailoverPairWitnessGrain(TimeProvider time) : Grain, IFailov
         }
 
         DelayDeactivation(TimeSpan.FromHours(1));
-        return Task.FromResult(_witness.Heartbeat(report, time.GetUtcNow()));
+        return Task.FromResult(_witness.Heartbeat(report, PairClock.Now(time)));
     }
 
-    public Task<FailoverPairStatus> GetStatus() => Task.FromResult(PairStatusBuilder.Build(this.GetPrimaryKeyString(), _witness, time.GetUtcNow()));
+    public Task<FailoverPairStatus> GetStatus() => Task.FromResult(PairStatusBuilder.Build(this.GetPrimaryKeyString(), _witness, PairClock.Now(time)));
 }

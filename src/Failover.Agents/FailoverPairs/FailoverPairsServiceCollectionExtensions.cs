@@ -123,10 +123,10 @@ public static class FailoverPairsServiceCollectionExtensions
                     $"failover agent configs '{other.Source}' and '{config.Source}' both manage '{config.AgentVipIdentity}'");
             }
 
-            if (definitions[config.AgentVipIdentity].Command is not null && ManagedAgentLauncher.FindSetpriv() is null)
+            if (definitions[config.AgentVipIdentity].Command is not null && ManagedAgentLauncher.Problem() is { } missing)
             {
                 throw new FailoverAgentConfigException(
-                    $"failover agent config '{config.Source}': managed agent '{config.AgentVipIdentity}' is a command, and setpriv (util-linux) is missing to bind it to the silo's life");
+                    $"failover agent config '{config.Source}': managed agent '{config.AgentVipIdentity}' is a command, and {missing}");
             }
 
             configs.Add(config);

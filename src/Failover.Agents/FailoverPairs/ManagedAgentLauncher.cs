@@ -1,20 +1,18 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Failover.Agents.Subagents;
 
 namespace Failover.Agents.FailoverPairs;
 
 /// <summary>
-/// Starts managed agent processes so that they never outlive the silo: each runs under
-/// <c>setpriv --pdeathsig KILL</c> (util-linux), so the kernel kills it when its parent dies — also after a
-/// <c>kill -9</c> of the silo. Linux delivers that signal when the parent *thread* ends, so every process is started
-/// from one dedicated thread that lives as long as the silo, never from a pool thread that may retire.
+/// Starts managed agent processes so that neither they nor anything they start outlive the silo: each runs in a
+/// process group of its own bound to the silo's life (<see cref="BoundProcessGroup"/>), so a <c>kill -9</c> of the silo
+/// kills the whole group — the agent and its children. Linux delivers the parent-death signal when the parent *thread*
+/// ends, so every process is started from one dedicated thread that lives as long as the silo, never from a pool
+/// thread that may retire. Stopping signals the whole group (SIGTERM, SIGKILL after the grace); when the agent ends by
+/// itself, what it left in its group is killed before the agent counts as ended.
 /// </summary>
-internal sealed partial class ManagedAgentLauncher : IDisposable
+internal sealed class ManagedAgentLauncher : IDisposable
 {
-    private const int SigTerm = 15;
-    private const int SigKill = 9;
-
     private readonly ProcessStartThread _starter = new("managed-agent-launcher");
     private readonly TimeProvider _time;
 
@@ -23,9 +21,8 @@ internal sealed partial class ManagedAgentLauncher : IDisposable
         _time = time;
     }
 
-    /// <summary>Where setpriv is, or null when it is missing (then no managed process can be started safely).</summary>
-    public static string? FindSetpriv() =>
-        new[] { "/usr/bin/setpriv", "/bin/setpriv", "/usr/sbin/setpriv" }.FirstOrDefault(File.Exists);
+    /// <summary>Why no managed process can be started safely here (setpriv or setsid missing), or null.</summary>
+    public static string? Problem() => BoundProcessGroup.Problem("managed agents");
 
     public async Task<IManagedAgent> StartAsync(ManagedAgentDefinition definition, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
@@ -34,9 +31,13 @@ internal sealed partial class ManagedAgentLauncher : IDisposable
             return new NoopAgent();
         }
 
-        var setpriv = FindSetpriv() ?? throw new InvalidOperationException("setpriv (util-linux) is missing: managed agents cannot be bound to the silo's life");
-        var start = new ProcessStartInfo(setpriv) { UseShellExecute = false };
-        foreach (var argument in new[] { "--pdeathsig", "KILL", "--", definition.Command! }.Concat(definition.Args))
+        if (Problem() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        var start = new ProcessStartInfo(BoundProcessGroup.FindSetpriv()!) { UseShellExecute = false };
+        foreach (var argument in BoundProcessGroup.LaunchArguments("managed-agent", definition.Command!, definition.Args))
         {
             start.ArgumentList.Add(argument);
         }
@@ -55,19 +56,19 @@ internal sealed partial class ManagedAgentLauncher : IDisposable
         _starter.Dispose();
     }
 
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
-
+    /// <summary>A managed agent's process group: its leader (the wrapper) has the group's id and exits with the agent.</summary>
     private sealed class ManagedProcess : IManagedAgent
     {
         private readonly Process _process;
         private readonly TimeProvider _time;
+        private readonly int _group;
         private int _stopping;
 
         public ManagedProcess(Process process, TimeProvider time)
         {
             _process = process;
             _time = time;
+            _group = process.Id;
             ProcessId = process.Id;
             Exited = WaitAsync();
         }
@@ -83,7 +84,7 @@ internal sealed partial class ManagedAgentLauncher : IDisposable
                 return;
             }
 
-            _ = Kill(_process.Id, SigTerm);
+            _ = ProcessSignals.KillGroup(_group, ProcessSignals.SigTerm);
             _ = EscalateAsync(grace);
         }
 
@@ -95,7 +96,7 @@ internal sealed partial class ManagedAgentLauncher : IDisposable
             }
             catch (TimeoutException)
             {
-                _ = Kill(_process.Id, SigKill);
+                _ = ProcessSignals.KillGroup(_group, ProcessSignals.SigKill);
             }
         }
 
@@ -107,6 +108,8 @@ internal sealed partial class ManagedAgentLauncher : IDisposable
             }
             finally
             {
+                // The agent has ended: whatever it left running in its group ends with it.
+                _ = ProcessSignals.KillGroup(_group, ProcessSignals.SigKill);
                 _process.Dispose();
             }
         }

@@ -2,7 +2,9 @@ namespace Failover.Agents.FailoverPairs;
 
 /// <summary>
 /// The decisions of one failover agent (DESIGN §5), pure: inputs are events and the current time, outputs the
-/// decision and the commands for the managed agent. Not thread-safe; the shell serializes the inputs.
+/// decision and the commands for the managed agent. Not thread-safe; the shell serializes the inputs. Times are
+/// monotonic (<see cref="PairClock"/>, elapsed time of this process), never the wall clock: an NTP step must neither
+/// stretch nor cut a view.
 /// <para>
 /// Views. The peer counts up while a heartbeat was heard within <c>timeout</c>, and for <c>timeout</c> after start
 /// (optimistic start, VOLTTRON issue 848). Central counts up while the silo holds a valid lease and the witness
@@ -23,21 +25,21 @@ public sealed class PairStateMachine
     private readonly PairRole _role;
     private readonly PairBehavior _behavior;
     private readonly PairTiming _timing;
-    private DateTimeOffset _peerUpUntil;
-    private DateTimeOffset _centralUntil = DateTimeOffset.MinValue;
+    private TimeSpan _peerUpUntil;
+    private TimeSpan _centralUntil = TimeSpan.MinValue;
     private bool _leaseValid = true;
     private WitnessVerdict _verdict = new(PrimaryConfirmedDown: false, SecondaryMayRun: true);
-    private DateTimeOffset _latestAckSentAt = DateTimeOffset.MinValue;
+    private TimeSpan _latestAckSentAt = TimeSpan.MinValue;
     private bool _latestAckPeerRunning = true;
     private long _witnessSequence;
-    private DateTimeOffset _witnessSentAt;
-    private DateTimeOffset _verdictSentAt = DateTimeOffset.MinValue;
+    private TimeSpan _witnessSentAt;
+    private TimeSpan _verdictSentAt = TimeSpan.MinValue;
     private bool _verdictIsLatest;
     private bool _agentAlive;
     private bool _stopRequested;
-    private DateTimeOffset _lastStartAt = DateTimeOffset.MinValue;
+    private TimeSpan _lastStartAt = TimeSpan.MinValue;
 
-    public PairStateMachine(PairRole role, PairBehavior behavior, PairTiming timing, DateTimeOffset startedAt)
+    public PairStateMachine(PairRole role, PairBehavior behavior, PairTiming timing, TimeSpan startedAt)
     {
         ArgumentNullException.ThrowIfNull(timing);
         if (timing.HeartbeatPeriod <= TimeSpan.Zero || timing.Timeout <= timing.HeartbeatPeriod)
@@ -77,12 +79,12 @@ public sealed class PairStateMachine
 
     private TimeSpan PrimaryGuard => _role == PairRole.Primary ? _timing.Guard : TimeSpan.Zero;
 
-    public bool PeerUp(DateTimeOffset now) => now < _peerUpUntil;
+    public bool PeerUp(TimeSpan now) => now < _peerUpUntil;
 
-    public bool CentralUp(DateTimeOffset now) => _leaseValid && now < _centralUntil;
+    public bool CentralUp(TimeSpan now) => _leaseValid && now < _centralUntil;
 
     /// <summary>A heartbeat request from the peer arrived (already authenticated).</summary>
-    public PairStep PeerHeartbeatReceived(DateTimeOffset now)
+    public PairStep PeerHeartbeatReceived(TimeSpan now)
     {
         // The primary does not extend its view on requests: their send time is unknown to it (see the class remarks).
         if (_role == PairRole.Secondary)
@@ -94,7 +96,7 @@ public sealed class PairStateMachine
     }
 
     /// <summary>The peer acknowledged the heartbeat this side sent at <paramref name="sentAt"/>; it runs the agent or not.</summary>
-    public PairStep PeerHeartbeatAcknowledged(DateTimeOffset sentAt, DateTimeOffset now, bool peerRunning)
+    public PairStep PeerHeartbeatAcknowledged(TimeSpan sentAt, TimeSpan now, bool peerRunning)
     {
         Extend(ref _peerUpUntil, sentAt + _timing.Timeout - PrimaryGuard);
         if (sentAt >= _latestAckSentAt)
@@ -107,7 +109,7 @@ public sealed class PairStateMachine
     }
 
     /// <summary>Starts a heartbeat to the witness: its sequence number (answers to older ones are ignored).</summary>
-    public long BeginWitnessHeartbeat(DateTimeOffset now)
+    public long BeginWitnessHeartbeat(TimeSpan now)
     {
         _witnessSentAt = now;
         _verdictIsLatest = false;
@@ -115,7 +117,7 @@ public sealed class PairStateMachine
     }
 
     /// <summary>The witness answered heartbeat <paramref name="sequence"/>.</summary>
-    public PairStep WitnessAnswered(long sequence, DateTimeOffset now, WitnessVerdict verdict)
+    public PairStep WitnessAnswered(long sequence, TimeSpan now, WitnessVerdict verdict)
     {
         ArgumentNullException.ThrowIfNull(verdict);
         if (sequence == _witnessSequence)
@@ -130,21 +132,21 @@ public sealed class PairStateMachine
     }
 
     /// <summary>The silo's lease became valid or invalid.</summary>
-    public PairStep LeaseChanged(bool valid, DateTimeOffset now)
+    public PairStep LeaseChanged(bool valid, TimeSpan now)
     {
         _leaseValid = valid;
         return Decide(now);
     }
 
     /// <summary>The shell started the managed agent (after <see cref="PairCommand.StartAgent"/>).</summary>
-    public PairStep AgentStarted(DateTimeOffset now)
+    public PairStep AgentStarted(TimeSpan now)
     {
         _agentAlive = true;
         return Decide(now);
     }
 
     /// <summary>The managed agent ended (stopped, died, or could not be started).</summary>
-    public PairStep AgentExited(DateTimeOffset now)
+    public PairStep AgentExited(TimeSpan now)
     {
         _agentAlive = false;
         _stopRequested = false;
@@ -152,9 +154,9 @@ public sealed class PairStateMachine
     }
 
     /// <summary>Time passed (at least once a second, and at every <see cref="PairStep.NextDecisionAt"/>).</summary>
-    public PairStep Tick(DateTimeOffset now) => Decide(now);
+    public PairStep Tick(TimeSpan now) => Decide(now);
 
-    private static void Extend(ref DateTimeOffset until, DateTimeOffset candidate)
+    private static void Extend(ref TimeSpan until, TimeSpan candidate)
     {
         if (candidate > until)
         {
@@ -162,7 +164,7 @@ public sealed class PairStateMachine
         }
     }
 
-    private PairStep Decide(DateTimeOffset now)
+    private PairStep Decide(TimeSpan now)
     {
         var peerUp = PeerUp(now);
         var centralUp = CentralUp(now);
@@ -198,7 +200,7 @@ public sealed class PairStateMachine
         ? (PairDecision.Start, "simple behavior: the primary always runs its agent → start")
         : peerUp ? (PairDecision.Stop, "simple behavior: primary up → stop") : (PairDecision.Start, "simple behavior: primary down → start");
 
-    private (PairDecision, string) DecidePrimary(DateTimeOffset now, bool peerUp, bool centralUp)
+    private (PairDecision, string) DecidePrimary(TimeSpan now, bool peerUp, bool centralUp)
     {
         if (!peerUp && !centralUp)
         {
@@ -241,7 +243,7 @@ public sealed class PairStateMachine
             : (PairDecision.VerifyWithCentral, "primary down, central up → verify with central");
     }
 
-    private DateTimeOffset NextDecisionAt(DateTimeOffset now)
+    private TimeSpan NextDecisionAt(TimeSpan now)
     {
         var next = now + PairTiming.MaxDecisionInterval;
         Consider(_peerUpUntil);
@@ -254,7 +256,7 @@ public sealed class PairStateMachine
 
         return next;
 
-        void Consider(DateTimeOffset at)
+        void Consider(TimeSpan at)
         {
             if (at > now && at < next)
             {

@@ -3,7 +3,7 @@ namespace Failover.Agents.FailoverPairs;
 /// <summary>Turns the witness's last reports into what <c>client failover-pairs</c> shows.</summary>
 internal static class PairStatusBuilder
 {
-    public static FailoverPairStatus Build(string identity, PairWitness witness, DateTimeOffset now)
+    public static FailoverPairStatus Build(string identity, PairWitness witness, TimeSpan now)
     {
         var reports = witness.Reports(now);
         var primary = reports.FirstOrDefault(r => r.Report.AgentId == PairRole.Primary).Report;

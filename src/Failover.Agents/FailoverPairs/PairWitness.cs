@@ -5,16 +5,21 @@ namespace Failover.Agents.FailoverPairs;
 /// it has not heard the primary for <c>timeout</c> — and only once it has been active for <c>timeout</c>, so a fresh
 /// witness never confirms a loss it cannot know. To the primary it says whether the secondary may run the agent: it
 /// reports running, it was just allowed to start, or the witness cannot know (fresh, and the secondary not heard).
+/// <para>
+/// Times are this activation's own monotonic clock (<see cref="PairClock"/>): it compares only the ages of reports it
+/// received itself, never a time another process measured. A new activation (after a move to another silo) starts
+/// fresh, its clock with it.
+/// </para>
 /// </summary>
-public sealed class PairWitness(DateTimeOffset activatedAt)
+public sealed class PairWitness(TimeSpan activatedAt)
 {
     private readonly Side _primary = new();
     private readonly Side _secondary = new();
     private TimeSpan _timeout = TimeSpan.Zero;
 
-    public DateTimeOffset ActivatedAt { get; } = activatedAt;
+    public TimeSpan ActivatedAt { get; } = activatedAt;
 
-    public WitnessVerdict Heartbeat(WitnessReport report, DateTimeOffset now)
+    public WitnessVerdict Heartbeat(WitnessReport report, TimeSpan now)
     {
         ArgumentNullException.ThrowIfNull(report);
         if (report.Timeout > _timeout)
@@ -41,10 +46,10 @@ public sealed class PairWitness(DateTimeOffset activatedAt)
     }
 
     /// <summary>Active for <c>timeout</c> and has not heard the primary for as long.</summary>
-    public bool PrimaryConfirmedDown(DateTimeOffset now) =>
+    public bool PrimaryConfirmedDown(TimeSpan now) =>
         now - ActivatedAt >= _timeout && (_primary.LastHeardAt is not { } heard || now - heard >= _timeout);
 
-    public bool SecondaryMayRun(DateTimeOffset now)
+    public bool SecondaryMayRun(TimeSpan now)
     {
         if (_secondary is { LastHeardAt: { } heard, Report: { } report } && now - heard < _timeout)
         {
@@ -57,7 +62,7 @@ public sealed class PairWitness(DateTimeOffset activatedAt)
     }
 
     /// <summary>The last report of each side, and how long ago it came.</summary>
-    public IReadOnlyList<(WitnessReport Report, TimeSpan Age)> Reports(DateTimeOffset now) =>
+    public IReadOnlyList<(WitnessReport Report, TimeSpan Age)> Reports(TimeSpan now) =>
         [.. new[] { _primary, _secondary }.Where(s => s.Report is not null).Select(s => (s.Report!, now - s.LastHeardAt!.Value))];
 
     /// <summary>The longest timeout either side reported.</summary>
@@ -65,7 +70,7 @@ public sealed class PairWitness(DateTimeOffset activatedAt)
 
     private sealed class Side
     {
-        public DateTimeOffset? LastHeardAt { get; set; }
+        public TimeSpan? LastHeardAt { get; set; }
 
         public WitnessReport? Report { get; set; }
 

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using Failover.Agents.FailoverPairs;
 
 namespace Failover.Agents.Subagents;
 
@@ -21,13 +20,10 @@ public sealed record JobRunnerOptions
 /// Runs jobs: builtins (<see cref="BuiltinJobRunner"/>) in-process, commands as OS processes that never outlive the
 /// silo and never leave processes behind.
 /// <para>
-/// A command runs as <c>setpriv --pdeathsig USR1 -- setsid -- sh -c WRAPPER</c>: the wrapper shell leads a new session
-/// and process group, starts the command in the background and waits for it. Its parent-death signal (delivered also
-/// after a <c>kill -9</c> of the silo, because every process is started from one long-lived thread) makes it
-/// SIGKILL its whole process group — the command and everything it started. Timeout and cancellation send SIGTERM
-/// to the group, then SIGKILL after <see cref="JobRunnerOptions.KillGrace"/>; when the command exits by itself the
-/// group gets SIGKILL too, for background children it left. Processes that leave the group (their own
-/// <c>setsid</c>) escape all of this.
+/// A command runs in a process group bound to the silo's life (<see cref="BoundProcessGroup"/>): a <c>kill -9</c> of the
+/// silo kills the command and everything it started. Timeout and cancellation send SIGTERM to the group, then SIGKILL
+/// after <see cref="JobRunnerOptions.KillGrace"/>; when the command exits by itself the group gets SIGKILL too, for
+/// background children it left.
 /// </para>
 /// <para>
 /// The command's stdin is <c>/dev/null</c> and it starts with SIGINT and SIGQUIT ignored (POSIX rules for a background
@@ -36,12 +32,6 @@ public sealed record JobRunnerOptions
 /// </summary>
 public sealed class JobProcessRunner : IDisposable
 {
-    // $1.. = the command and its arguments. TERM/INT/HUP are caught (not ignored, so the command keeps the defaults)
-    // so that a group-wide SIGTERM reaches the command while the wrapper keeps waiting for its exit code.
-    private const string Wrapper =
-        "trap 'kill -KILL 0' USR1; trap : TERM INT HUP; \"$@\" & c=$!; " +
-        "while :; do wait \"$c\"; s=$?; kill -0 \"$c\" 2>/dev/null || exit \"$s\"; done";
-
     private readonly JobRunnerOptions _options;
     private readonly TimeProvider _time;
     private readonly ProcessStartThread _starter = new("job-process-starter");
@@ -200,9 +190,9 @@ public sealed class JobProcessRunner : IDisposable
             return $"working directory '{directory}' does not exist";
         }
 
-        if (ManagedAgentLauncher.FindSetpriv() is null || FindExecutable("setsid", null) is null)
+        if (BoundProcessGroup.Problem("job processes") is { } missing)
         {
-            return "setpriv and setsid (util-linux) are needed to bind job processes to the silo's life";
+            return missing;
         }
 
         return ResolveCommand(run) is null ? $"command '{run.Command}' not found or not executable" : null;
@@ -215,7 +205,7 @@ public sealed class JobProcessRunner : IDisposable
             return null;
         }
 
-        var start = new ProcessStartInfo(ManagedAgentLauncher.FindSetpriv()!)
+        var start = new ProcessStartInfo(BoundProcessGroup.FindSetpriv()!)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -242,7 +232,7 @@ public sealed class JobProcessRunner : IDisposable
 
     /// <summary>The arguments of setpriv that run <paramref name="command"/> bound to the caller's life, in its own process group.</summary>
     internal static IEnumerable<string> LaunchArguments(string command, IEnumerable<string> args) =>
-        new[] { "--pdeathsig", "USR1", "--", FindExecutable("setsid", null) ?? "setsid", "--", "/bin/sh", "-c", Wrapper, "job", command }.Concat(args);
+        BoundProcessGroup.LaunchArguments("job", command, args);
 
     /// <summary>The full path of the run's command, or null when it is missing or not executable.</summary>
     internal static string? ResolveCommand(JobRun run)

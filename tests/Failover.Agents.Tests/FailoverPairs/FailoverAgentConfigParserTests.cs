@@ -46,7 +46,11 @@ public sealed class FailoverAgentConfigParserTests
     [Theory]
     [InlineData("\"agent_id\": \"secondary\"", "\"agent_id\": \"tertiary\"", "unknown agent_id \"tertiary\"")]
     [InlineData("\"timeout\": 2.5", "\"timeout\": 2.5, \"colour\": 1", "unknown key 'colour'")]
-    [InlineData("\"timeout\": 2.5", "\"timeout\": 1", "timeout (1) must be greater than heartbeat_period (1)")]
+    [InlineData("\"timeout\": 2.5", "\"timeout\": 1", "timeout (1) must be at least twice heartbeat_period (1)")]
+    [InlineData("\"timeout\": 2.5", "\"timeout\": 1.5", "timeout (1.5) must be at least twice heartbeat_period (1)")]
+    [InlineData("\"heartbeat_period\": 1", "\"heartbeat_period\": 0.001", "heartbeat_period (0.001) must be at least 0.25 s")]
+    [InlineData("\"timeout\": 2.5", "\"timeout\": 0.002", "timeout (0.002) must be at least 1 s")]
+    [InlineData("\"remote_vip\": \"tcp://10.0.0.7:11111\"", "\"remote_vip\": \"tcp://no-such-host.invalid:11111\"", "remote_vip host 'no-such-host.invalid' is not an IP address and does not resolve")]
     [InlineData("\"heartbeat_period\": 1", "\"heartbeat_period\": 0", "heartbeat_period must be positive")]
     [InlineData("\"heartbeat_period\": 1", "\"heartbeat_period\": -3", "heartbeat_period must be positive")]
     [InlineData("\"heartbeat_period\": 1", "\"heartbeat_period\": \"1\"", "heartbeat_period must be a number of seconds")]
@@ -64,6 +68,45 @@ public sealed class FailoverAgentConfigParserTests
         Assert.StartsWith("failover agent config 'b.json': ", failure.Message, StringComparison.Ordinal);
         Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', failure.Message);
+    }
+
+    [Fact]
+    public void The_flapping_periods_of_the_issue_are_refused_with_their_floors()
+    {
+        var failure = Assert.Throws<FailoverAgentConfigException>(() => FailoverAgentConfigParser.Parse(
+            "b.json", Good.Replace("\"heartbeat_period\": 1", "\"heartbeat_period\": 0.001", StringComparison.Ordinal)
+                .Replace("\"timeout\": 2.5", "\"timeout\": 0.002", StringComparison.Ordinal), Identities));
+
+        Assert.Contains("heartbeat_period (0.001) must be at least 0.25 s", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("timeout (0.002) must be at least 1 s", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', failure.Message);
+    }
+
+    [Theory]
+    [InlineData("tcp://127.0.0.1:11111")]
+    [InlineData("tcp://[::1]:11111")]
+    [InlineData("tcp://localhost:11111")]
+    public void A_remote_vip_that_is_an_address_or_resolves_is_accepted(string vip)
+    {
+        var config = FailoverAgentConfigParser.Parse("b.json", Good.Replace("tcp://10.0.0.7:11111", vip, StringComparison.Ordinal), Identities);
+
+        Assert.Equal(11111, config.RemotePort);
+    }
+
+    [Fact]
+    public void The_remote_host_is_looked_up_once_and_not_for_an_ip_address()
+    {
+        var lookups = new List<string>();
+        bool Resolver(string host)
+        {
+            lookups.Add(host);
+            return true;
+        }
+
+        FailoverAgentConfigParser.Parse("a.json", Good.Replace("tcp://10.0.0.7:11111", "tcp://peer.example:11111", StringComparison.Ordinal), Identities, Resolver);
+        FailoverAgentConfigParser.Parse("b.json", Good, Identities, Resolver);
+
+        Assert.Equal(["peer.example"], lookups);
     }
 
     [Fact]
@@ -91,6 +134,16 @@ public sealed class FailoverAgentConfigParserTests
         var failure = Assert.Throws<FailoverAgentConfigException>(() => FailoverAgentConfigParser.ParseFile("/nonexistent/pair.json", Identities));
 
         Assert.Contains("cannot be read", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_directory_as_config_path_is_one_clear_line()
+    {
+        using var directory = new TempDirectory();
+
+        var failure = Assert.Throws<FailoverAgentConfigException>(() => FailoverAgentConfigParser.ParseFile(directory.Path, Identities));
+
+        Assert.Equal($"failover agent config '{directory.Path}' is a directory, not a file", failure.Message);
     }
 
     private sealed class TempDirectory : IDisposable

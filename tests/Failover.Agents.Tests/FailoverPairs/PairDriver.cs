@@ -6,7 +6,7 @@ namespace Failover.Agents.Tests.FailoverPairs;
 internal sealed class PairDriver
 {
     public static readonly PairTiming Timing = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
-    public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly TimeSpan Start = TimeSpan.FromHours(1);
 
     public PairDriver(PairRole role, PairBehavior behavior)
     {
@@ -16,7 +16,7 @@ internal sealed class PairDriver
 
     public PairStateMachine Machine { get; }
 
-    public DateTimeOffset Now { get; private set; }
+    public TimeSpan Now { get; private set; }
 
     public bool AgentRunning { get; private set; }
 

@@ -9,34 +9,47 @@ namespace Failover.Agents.Tests.FailoverPairs;
 /// central down for one node (witness unreachable, with or without the lease), the witness moving (a fresh
 /// activation), managed agents that crash. Agents start at once and take up to 100 ms to stop; a killed node's agent
 /// dies with it. The same seed replays the same run exactly.
+/// <para>
+/// Every node and every witness activation has a clock of its own (<see cref="SimClock"/>, a <see cref="TimeProvider"/>
+/// with its own monotonic origin and its own wall clock), read the way the product's shells read theirs
+/// (<see cref="PairClock"/>). With <see cref="PairFaults.ClockSteps"/> the wall clocks of the nodes and of the witness's
+/// silo step forward and back (NTP); with <see cref="PairFaults.WitnessCalls"/> heartbeats to the witness fail before
+/// it sees them, are seen but their answer is lost, or reach it late (a stale request answered from the witness's
+/// later state).
+/// </para>
 /// </summary>
 internal sealed class PairSimulation
 {
     private static readonly TimeSpan s_maxDelay = TimeSpan.FromMilliseconds(300);
+    private static readonly DateTimeOffset s_start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly Random _random;
+    private readonly Random _clockRandom;
     private readonly PriorityQueue<Action, (long Ticks, long Order)> _events = new();
     private readonly StringBuilder _trace = new();
     private readonly PairTiming _timing;
     private readonly PairBehavior _behavior;
+    private readonly PairFaults _faults;
     private long _order;
     private int _faultsEnd;
 
-    public PairSimulation(int seed, PairBehavior behavior)
+    public PairSimulation(int seed, PairBehavior behavior, PairFaults faults = PairFaults.None)
     {
         Seed = seed;
         _random = new Random(seed);
+        _clockRandom = new Random(~seed);
         _behavior = behavior;
+        _faults = faults;
         _timing = _random.Next(3) switch
         {
             0 => new PairTiming(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)),
             1 => new PairTiming(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)),
             _ => new PairTiming(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1)),
         };
-        Now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Now = s_start;
         Primary = new Node(this, PairRole.Primary);
         Secondary = new Node(this, PairRole.Secondary);
-        Witness = new PairWitness(Now);
+        ActivateWitness();
     }
 
     public int Seed { get; }
@@ -48,6 +61,12 @@ internal sealed class PairSimulation
     public Node Secondary { get; }
 
     public PairWitness? Witness { get; private set; }
+
+    /// <summary>The clock of the witness's current activation (its silo's).</summary>
+    public SimClock WitnessClock { get; private set; } = null!;
+
+    /// <summary>Simulated time since the start: what every <see cref="SimClock"/>'s monotonic clock advances by.</summary>
+    public TimeSpan Elapsed => Now - s_start;
 
     public bool Partitioned { get; set; }
 
@@ -121,7 +140,15 @@ internal sealed class PairSimulation
     {
         var node = _random.Next(2) == 0 ? Primary : Secondary;
         var duration = TimeSpan.FromMilliseconds(_random.Next(300, 9000));
-        switch (_random.Next(6))
+        var kinds = 6 + (_faults.HasFlag(PairFaults.ClockSteps) ? 1 : 0) + (_faults.HasFlag(PairFaults.WitnessCalls) ? 1 : 0);
+        var kind = _random.Next(kinds);
+        if (kind >= 6)
+        {
+            InjectExtraFault(kind == 6 && _faults.HasFlag(PairFaults.ClockSteps) ? PairFaults.ClockSteps : PairFaults.WitnessCalls, node, duration);
+            return;
+        }
+
+        switch (kind)
         {
             case 0:
                 if (node.Alive)
@@ -146,7 +173,11 @@ internal sealed class PairSimulation
                 Log("witness moves");
                 After(TimeSpan.FromMilliseconds(_random.Next(0, 2000)), () =>
                 {
-                    Witness ??= new PairWitness(Now);
+                    if (Witness is null)
+                    {
+                        ActivateWitness();
+                    }
+
                     Log("witness active again (fresh)");
                 });
                 break;
@@ -164,13 +195,49 @@ internal sealed class PairSimulation
         }
     }
 
+    private void InjectExtraFault(PairFaults fault, Node node, TimeSpan duration)
+    {
+        if (fault == PairFaults.ClockSteps)
+        {
+            // NTP steps a wall clock by up to a minute, forward or back: a node's, or the witness silo's.
+            var by = TimeSpan.FromMilliseconds(_random.Next(500, 60_000) * (_random.Next(2) == 0 ? 1 : -1));
+            var target = _random.Next(3);
+            var clock = target switch { 0 => Primary.Clock, 1 => Secondary.Clock, _ => WitnessClock };
+            clock.Step(by);
+            Log($"the wall clock of {(target switch { 0 => "the primary", 1 => "the secondary", _ => "the witness's silo" })} steps by {by.TotalSeconds:+0.0;-0.0} s");
+            return;
+        }
+
+        node.WitnessCallsFail = true;
+        Log($"{PairNames.Of(node.Role)}: heartbeats to the witness fail, lose their answer or arrive late");
+        After(duration, () => node.WitnessCallsFail = false);
+    }
+
+    /// <summary>A fresh witness activation, on a silo with a clock of its own.</summary>
+    private void ActivateWitness()
+    {
+        WitnessClock = NewClock();
+        Witness = new PairWitness(WitnessClock.Now);
+    }
+
+    /// <summary>A process's clock: its own monotonic origin, and a wall clock off by up to 10 minutes (with clock faults).</summary>
+    private SimClock NewClock() => new(
+        this,
+        TimeSpan.FromSeconds(_clockRandom.Next(0, 1_000_000)),
+        _faults.HasFlag(PairFaults.ClockSteps) ? TimeSpan.FromSeconds(_clockRandom.Next(-600, 600)) : TimeSpan.Zero);
+
     private void HealAll()
     {
         Partitioned = false;
-        Witness ??= new PairWitness(Now);
+        if (Witness is null)
+        {
+            ActivateWitness();
+        }
+
         foreach (var node in new[] { Primary, Secondary })
         {
             node.SetCentral(reachable: true, leaseValid: true);
+            node.WitnessCallsFail = false;
             if (!node.Alive)
             {
                 node.Boot();
@@ -185,11 +252,20 @@ internal sealed class PairSimulation
     {
         private int _boot;
         private PairStateMachine? _machine;
-        private DateTimeOffset _tickAt = DateTimeOffset.MaxValue;
+        private TimeSpan _tickAt = TimeSpan.MaxValue;
         private bool _centralReachable = true;
         private bool _leaseValid = true;
 
         public PairRole Role { get; } = role;
+
+        /// <summary>This node's clock: it keeps its wall-clock offset and monotonic origin across restarts of the silo.</summary>
+        public SimClock Clock { get; } = sim.NewClock();
+
+        /// <summary>While set, heartbeats to the witness fail, lose their answer, or reach the witness late.</summary>
+        public bool WitnessCallsFail { get; set; }
+
+        /// <summary>What the shell feeds the state machine: this node's <see cref="PairClock"/>.</summary>
+        private TimeSpan Now => Clock.Now;
 
         public bool Alive => _machine is not null;
 
@@ -207,13 +283,13 @@ internal sealed class PairSimulation
         {
             _boot++;
             BootedAt = sim.Now;
-            _machine = new PairStateMachine(Role, sim._behavior, sim._timing, sim.Now);
-            _tickAt = DateTimeOffset.MaxValue;
+            _machine = new PairStateMachine(Role, sim._behavior, sim._timing, Now);
+            _tickAt = TimeSpan.MaxValue;
             sim.Log($"{Name} starts (boot {_boot})");
             var boot = _boot;
             HeartbeatLoop(boot);
             WitnessLoop(boot);
-            Apply(_machine.LeaseChanged(_leaseValid, sim.Now));
+            Apply(_machine.LeaseChanged(_leaseValid, Now));
         }
 
         public void Kill()
@@ -230,7 +306,7 @@ internal sealed class PairSimulation
             {
                 AgentRunning = false;
                 sim.Log($"{Name}'s agent crashes");
-                Apply(machine.AgentExited(sim.Now));
+                Apply(machine.AgentExited(Now));
             }
         }
 
@@ -245,7 +321,7 @@ internal sealed class PairSimulation
             _leaseValid = leaseValid;
             if (_machine is { } machine)
             {
-                Apply(machine.LeaseChanged(leaseValid, sim.Now));
+                Apply(machine.LeaseChanged(leaseValid, Now));
             }
         }
 
@@ -265,7 +341,7 @@ internal sealed class PairSimulation
 
         private void SendPeerHeartbeat(int boot)
         {
-            var sentAt = sim.Now;
+            var sentAt = Now;
             var peer = Peer;
             sim.After(sim.Delay(), () =>
             {
@@ -274,13 +350,13 @@ internal sealed class PairSimulation
                     return;
                 }
 
-                peer.Apply(receiver.PeerHeartbeatReceived(sim.Now));
+                peer.Apply(receiver.PeerHeartbeatReceived(peer.Now));
                 var running = receiver.ReportsRunning;
                 sim.After(sim.Delay(), () =>
                 {
                     if (boot == _boot && sim.Reachable(peer, this) && _machine is { } sender)
                     {
-                        Apply(sender.PeerHeartbeatAcknowledged(sentAt, sim.Now, running));
+                        Apply(sender.PeerHeartbeatAcknowledged(sentAt, Now, running));
                     }
                 });
             });
@@ -300,28 +376,47 @@ internal sealed class PairSimulation
         private void AskWitness(int boot)
         {
             var machine = _machine!;
-            var sequence = machine.BeginWitnessHeartbeat(sim.Now);
+            var now = Now;
+            var sequence = machine.BeginWitnessHeartbeat(now);
             var report = new WitnessReport(
                 "agent", Role, sim._behavior, Name, null, $"boot-{_boot}", sequence, machine.ReportsRunning,
-                machine.PeerUp(sim.Now), machine.CentralUp(sim.Now), machine.Decision, sim._timing.Timeout);
+                machine.PeerUp(now), machine.CentralUp(now), machine.Decision, sim._timing.Timeout);
             if (!_centralReachable)
             {
                 return;
             }
 
-            sim.After(sim.Delay(), () =>
+            // A failing call: lost before the witness saw it, seen but its answer lost, or seen late (up to twice the
+            // timeout: a stale request the witness answers from its later state).
+            var failure = WitnessCallsFail ? sim._random.Next(4) : 3;
+            if (failure == 0)
+            {
+                return;
+            }
+
+            var requestDelay = failure == 2 ? TimeSpan.FromTicks((long)(sim._random.NextDouble() * 2 * sim._timing.Timeout.Ticks)) : sim.Delay();
+            sim.After(requestDelay, () =>
             {
                 if (!_centralReachable || sim.Witness is not { } witness)
                 {
                     return;
                 }
 
-                var verdict = witness.Heartbeat(report, sim.Now);
+                var verdict = witness.Heartbeat(report, sim.WitnessClock.Now);
+                if (verdict.PrimaryConfirmedDown)
+                {
+                    sim.Log($"the witness confirms the primary down to the {Name} (heartbeat {sequence})");
+                }
+                if (failure == 1)
+                {
+                    return;
+                }
+
                 sim.After(sim.Delay(), () =>
                 {
                     if (boot == _boot && _centralReachable && _machine is { } current)
                     {
-                        Apply(current.WitnessAnswered(sequence, sim.Now, verdict));
+                        Apply(current.WitnessAnswered(sequence, Now, verdict));
                     }
                 });
             });
@@ -342,7 +437,7 @@ internal sealed class PairSimulation
                     case PairCommand.StartAgent:
                         AgentRunning = true;
                         sim.Log($"{Name} starts its agent");
-                        Apply(machine.AgentStarted(sim.Now));
+                        Apply(machine.AgentStarted(Now));
                         break;
                     case PairCommand.StopAgent:
                         // Stopping takes a moment (SIGTERM, the process exits): the agent runs until then.
@@ -354,7 +449,7 @@ internal sealed class PairSimulation
                             {
                                 AgentRunning = false;
                                 sim.Log($"{Name}'s agent has exited");
-                                Apply(current.AgentExited(sim.Now));
+                                Apply(current.AgentExited(Now));
                             }
                         });
                         break;
@@ -367,25 +462,60 @@ internal sealed class PairSimulation
             ScheduleTick(step.NextDecisionAt);
         }
 
-        private void ScheduleTick(DateTimeOffset at)
+        /// <summary>A tick when this node's clock reads <paramref name="at"/>, as the shell's timer would fire it.</summary>
+        private void ScheduleTick(TimeSpan at)
         {
-            if (at >= _tickAt && _tickAt > sim.Now)
+            var now = Now;
+            if (at >= _tickAt && _tickAt > now)
             {
                 return;
             }
 
             _tickAt = at;
             var boot = _boot;
-            sim.At(at, () =>
+            sim.After(at > now ? at - now : TimeSpan.Zero, () =>
             {
                 if (boot != _boot || _machine is not { } machine || _tickAt != at)
                 {
                     return;
                 }
 
-                _tickAt = DateTimeOffset.MaxValue;
-                Apply(machine.Tick(sim.Now));
+                _tickAt = TimeSpan.MaxValue;
+                Apply(machine.Tick(Now));
             });
         }
     }
+}
+
+/// <summary>Faults of a <see cref="PairSimulation"/> besides kills, partitions, central outages and witness moves.</summary>
+[Flags]
+internal enum PairFaults
+{
+    None = 0,
+
+    /// <summary>Wall clocks step forward and back (NTP), on the nodes and on the witness's silo.</summary>
+    ClockSteps = 1,
+
+    /// <summary>Heartbeats to the witness fail, are seen with their answer lost, or reach it late.</summary>
+    WitnessCalls = 2,
+}
+
+/// <summary>
+/// A process's clocks in a <see cref="PairSimulation"/>: the monotonic clock advances with simulated time from an origin
+/// of its own; the wall clock is simulated time plus an offset that <see cref="Step"/> changes at once.
+/// </summary>
+internal sealed class SimClock(PairSimulation sim, TimeSpan monotonicOrigin, TimeSpan wallOffset) : TimeProvider
+{
+    private TimeSpan _wallOffset = wallOffset;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    /// <summary>What the product's shells read: <see cref="PairClock.Now"/> of this clock.</summary>
+    public TimeSpan Now => PairClock.Now(this);
+
+    public override long GetTimestamp() => (monotonicOrigin + sim.Elapsed).Ticks;
+
+    public override DateTimeOffset GetUtcNow() => sim.Now + _wallOffset;
+
+    public void Step(TimeSpan by) => _wallOffset += by;
 }

@@ -4,14 +4,18 @@ using Failover.Agents.FailoverPairs;
 namespace Failover.Agents.Tests.FailoverPairs;
 
 /// <summary>
-/// Seeded simulation of a pair under kills, restarts, partitions, central outages and witness moves. Runs
-/// <see cref="DefaultSeeds"/> seeds (FAILOVER_SIM_SEEDS = another count; FAILOVER_SIM_SEED = replay that one seed).
+/// Seeded simulation of a pair under kills, restarts, partitions, central outages and witness moves, and (in shorter
+/// runs, many more seeds) wall-clock steps and failing witness calls. Runs <see cref="DefaultSeeds"/> and
+/// <see cref="ClockFaultSeeds"/> seeds (FAILOVER_SIM_SEEDS = another count; FAILOVER_SIM_SEED = replay that one seed).
 /// </summary>
 public sealed class PairSimulationTests
 {
     private const int DefaultSeeds = 300;
+    private const int ClockFaultSeeds = 10_000;
     private static readonly TimeSpan s_faulty = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan s_calm = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan s_shortFaulty = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_shortCalm = TimeSpan.FromSeconds(15);
 
     [Fact]
     public void Standard_behavior_never_runs_the_agent_on_both_nodes_and_settles_on_the_primary()
@@ -24,6 +28,63 @@ public sealed class PairSimulationTests
             Assert.True(sim.Overlaps.Count == 0, Failure(sim, $"both nodes ran the agent at {sim.Overlaps.FirstOrDefault().At:mm:ss.fff}"));
             Assert.True(sim.Primary.AgentRunning && !sim.Secondary.AgentRunning, Failure(sim, "after healing, the primary does not run the agent alone"));
         }
+    }
+
+    /// <summary>
+    /// Invariant: a standard-behavior pair never runs its agent on both nodes, also when the wall clocks of the nodes and
+    /// of the witness's silo step forward and back (NTP) and heartbeats to the witness fail, lose their answer or reach
+    /// it late — on top of kills, partitions, central outages and witness moves.
+    /// </summary>
+    [Fact]
+    public void Standard_behavior_never_runs_the_agent_on_both_nodes_under_wall_clock_steps_and_failing_witness_calls()
+    {
+        foreach (var seed in Seeds(ClockFaultSeeds))
+        {
+            var sim = new PairSimulation(seed, PairBehavior.Standard, PairFaults.ClockSteps | PairFaults.WitnessCalls);
+            sim.Run(s_shortFaulty, s_shortCalm);
+
+            Assert.True(sim.Overlaps.Count == 0, Failure(sim, $"both nodes ran the agent at {sim.Overlaps.FirstOrDefault().At:mm:ss.fff}"));
+            Assert.True(sim.Primary.AgentRunning && !sim.Secondary.AgentRunning, Failure(sim, "after healing, the primary does not run the agent alone"));
+        }
+    }
+
+    [Fact]
+    public void A_forward_step_of_the_witness_silos_wall_clock_does_not_confirm_a_live_primary_down()
+    {
+        var sim = new PairSimulation(seed: 1, PairBehavior.Standard);
+        sim.Primary.Boot();
+        sim.Secondary.Boot();
+        sim.RunUntil(sim.Now + TimeSpan.FromSeconds(10));
+        Assert.True(sim.Primary.AgentRunning && !sim.Secondary.AgentRunning);
+
+        // The secondary no longer hears the primary and asks the witness, which the primary keeps heartbeating. The
+        // clock steps just after a heartbeat of the primary reached the witness (they do at about .05 s of each second).
+        PartitionFor(sim, TimeSpan.FromSeconds(20));
+        sim.RunUntil(sim.Now + TimeSpan.FromSeconds(5.1));
+        sim.WitnessClock.Step(TimeSpan.FromMinutes(1));
+        sim.RunUntil(sim.Now + TimeSpan.FromSeconds(5));
+
+        Assert.True(sim.Primary.AgentRunning && !sim.Secondary.AgentRunning, Failure(sim, "the witness confirmed a live primary down"));
+        Assert.Empty(sim.Overlaps);
+    }
+
+    [Fact]
+    public void A_backward_step_of_the_primarys_wall_clock_does_not_keep_its_lapsed_views_up()
+    {
+        var sim = new PairSimulation(seed: 1, PairBehavior.Standard);
+        sim.Primary.Boot();
+        sim.Secondary.Boot();
+        sim.RunUntil(sim.Now + TimeSpan.FromSeconds(10));
+        Assert.True(sim.Primary.AgentRunning && !sim.Secondary.AgentRunning);
+
+        // The primary is cut off from the secondary and from central: it must stop before the secondary takes over.
+        sim.Primary.SetCentral(reachable: false, leaseValid: true);
+        sim.Primary.Clock.Step(-TimeSpan.FromSeconds(30));
+        PartitionFor(sim, TimeSpan.FromSeconds(60));
+        sim.RunUntil(sim.Now + TimeSpan.FromSeconds(15));
+
+        Assert.True(sim.Secondary.AgentRunning, Failure(sim, "the secondary did not take over"));
+        Assert.True(sim.Overlaps.Count == 0, Failure(sim, "the primary kept its agent after its views lapsed"));
     }
 
     [Fact]
@@ -100,7 +161,7 @@ public sealed class PairSimulationTests
         sim.After(duration, () => sim.Partitioned = false);
     }
 
-    private static IEnumerable<int> Seeds()
+    private static IEnumerable<int> Seeds(int defaultCount = DefaultSeeds)
     {
         if (int.TryParse(Environment.GetEnvironmentVariable("FAILOVER_SIM_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var only))
         {
@@ -109,7 +170,7 @@ public sealed class PairSimulationTests
 
         var count = int.TryParse(Environment.GetEnvironmentVariable("FAILOVER_SIM_SEEDS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
             ? n
-            : DefaultSeeds;
+            : defaultCount;
         return Enumerable.Range(1, count);
     }
 

@@ -5,7 +5,7 @@ namespace Failover.Agents.Tests.FailoverPairs;
 public sealed class PairWitnessTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
-    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan T0 = TimeSpan.FromHours(1);
 
     [Fact]
     public void A_fresh_witness_never_confirms_a_loss_it_cannot_know()

@@ -20,6 +20,7 @@ public sealed class PairCluster : IAsyncDisposable
     private readonly Dictionary<string, PairSilo> _silos = new(StringComparer.Ordinal);
     private readonly List<PairSilo> _earlier = [];
     private readonly ITestOutputHelper _output;
+    private bool _forkGrandchild;
 
     private PairCluster(FaultDatabase database, ITestOutputHelper output)
     {
@@ -36,11 +37,13 @@ public sealed class PairCluster : IAsyncDisposable
     /// <param name="secondaryTrustsKeyOf">Whose key node-b puts in remote_serverkey: node-a (right) or another silo's (wrong).</param>
     /// <param name="databaseOfA">node-a's --database (e.g. through a proxy the test cuts); the cluster's when null.</param>
     /// <param name="peerTimeout">The pair's <c>timeout</c> in seconds: how long without a peer heartbeat (every second) counts as peer down.</param>
+    /// <param name="forkGrandchild">The managed agent first starts a grandchild (a <c>sleep</c> in the background, its pid in
+    /// <c>grandchild-NODE.pid</c>), then waits.</param>
     public static async Task<PairCluster> StartAsync(
         FaultDatabase database, ITestOutputHelper output, bool simple = false, string secondaryTrustsKeyOf = "node-a", string? databaseOfA = null,
-        int peerTimeout = 2)
+        int peerTimeout = 2, bool forkGrandchild = false)
     {
-        var cluster = new PairCluster(database, output);
+        var cluster = new PairCluster(database, output) { _forkGrandchild = forkGrandchild };
         try
         {
             var ports = new Dictionary<string, SiloPorts> { ["node-a"] = SiloPorts.Next(), ["node-b"] = SiloPorts.Next(), ["node-c"] = SiloPorts.Next() };
@@ -78,9 +81,14 @@ public sealed class PairCluster : IAsyncDisposable
     /// <summary>Whether the managed agent process that <paramref name="node"/> started last is alive (not a zombie).</summary>
     public bool AgentRunsOn(string node) => AgentProcessId(node) is { } pid && IsAlive(pid);
 
-    public int? AgentProcessId(string node)
+    public int? AgentProcessId(string node) => ReadPid($"agent-{node}.pid");
+
+    /// <summary>The grandchild the managed agent that <paramref name="node"/> started last forked (with <c>forkGrandchild</c>).</summary>
+    public int? GrandchildProcessId(string node) => ReadPid($"grandchild-{node}.pid");
+
+    private int? ReadPid(string name)
     {
-        var file = Path.Combine(Directory.Path, $"agent-{node}.pid");
+        var file = Path.Combine(Directory.Path, name);
         return File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) ? pid : null;
     }
 
@@ -147,7 +155,7 @@ public sealed class PairCluster : IAsyncDisposable
         // Agents are bound to their silo's life; one still alive here would be a bug the tests report, not leave behind.
         foreach (var node in new[] { "node-a", "node-b" })
         {
-            if (AgentProcessId(node) is { } pid && IsAlive(pid))
+            foreach (var pid in new[] { AgentProcessId(node), GrandchildProcessId(node) }.OfType<int>().Where(IsAlive))
             {
                 System.Diagnostics.Process.GetProcessById(pid).Kill();
             }
@@ -203,7 +211,11 @@ public sealed class PairCluster : IAsyncDisposable
             ["timeout"] = peerTimeout,
         }));
         var siloFile = Path.Combine(Directory.Path, $"silo-{node}.json");
-        var script = $"echo $$ > \"{Directory.Path}/agent-$FAILOVER_NODE.pid\"; exec sleep 100000";
+        // The grandchild's pid is written before the agent's: once the agent's pid file names a live process, the
+        // grandchild's names the one this agent forked. It lets go of the silo's output, which a leftover would hold open.
+        var script = _forkGrandchild
+            ? $"sleep 100000 >/dev/null 2>&1 </dev/null & echo $! > \"{Directory.Path}/grandchild-$FAILOVER_NODE.pid\"; echo $$ > \"{Directory.Path}/agent-$FAILOVER_NODE.pid\"; wait"
+            : $"echo $$ > \"{Directory.Path}/agent-$FAILOVER_NODE.pid\"; exec sleep 100000";
         File.WriteAllText(siloFile, JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["ManagedAgents"] = new Dictionary<string, object> { [Identity] = new { Command = "/bin/sh", Args = new[] { "-c", script } } },

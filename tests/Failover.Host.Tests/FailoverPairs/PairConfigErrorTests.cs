@@ -12,7 +12,10 @@ public sealed class PairConfigErrorTests : IDisposable
     [InlineData("\"timeout\": 2,", "", "missing key 'timeout'")]
     [InlineData("\"timeout\": 2,", "\"timeout\": 2, \"colour\": \"red\",", "unknown key 'colour'")]
     [InlineData("\"heartbeat_period\": 1", "\"heartbeat_period\": 0", "heartbeat_period must be positive")]
-    [InlineData("\"timeout\": 2,", "\"timeout\": 1,", "timeout (1) must be greater than heartbeat_period (1)")]
+    [InlineData("\"timeout\": 2,", "\"timeout\": 1,", "timeout (1) must be at least twice heartbeat_period (1)")]
+    [InlineData("\"heartbeat_period\": 1", "\"heartbeat_period\": 0.001", "heartbeat_period (0.001) must be at least 0.25 s")]
+    [InlineData("\"timeout\": 2,", "\"timeout\": 0.002,", "timeout (0.002) must be at least 1 s")]
+    [InlineData("\"remote_vip\": \"tcp://127.0.0.1:1\"", "\"remote_vip\": \"tcp://no-such-host.invalid:1\"", "remote_vip host 'no-such-host.invalid' is not an IP address and does not resolve")]
     [InlineData("\"remote_vip\": \"tcp://127.0.0.1:1\"", "\"remote_vip\": \"127.0.0.1\"", "remote_vip must be tcp://HOST:PORT")]
     [InlineData("\"agent_vip_identity\": \"demo.agent\"", "\"agent_vip_identity\": \"other\"", "unknown agent_vip_identity 'other'")]
     public async Task A_bad_pair_config_is_one_line_and_nothing_starts(string from, string to, string expected)
@@ -42,6 +45,15 @@ public sealed class PairConfigErrorTests : IDisposable
 
         Assert.Equal(2, exitCode);
         Assert.Contains("cannot be read", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_directory_as_pair_config_path_is_one_line()
+    {
+        var (exitCode, _, error) = await RunSiloAsync(_directory.Path, Path.Combine(_directory.Path, "started"));
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal($"error: failover agent config '{_directory.Path}' is a directory, not a file", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
     public void Dispose() => _directory.Dispose();

@@ -51,6 +51,37 @@ public sealed class PairProcessTests(ITestOutputHelper output)
         Assert.Equal("stop", view.GetProperty("decision").GetString());
     }
 
+    /// <summary>
+    /// The whole process tree of a managed agent is bound to its silo, not only the process the silo started: after a
+    /// kill -9 of the silo the agent's grandchild is gone too, and so is the grandchild of an agent the silo stops.
+    /// </summary>
+    [Fact]
+    public async Task A_managed_agents_grandchild_dies_with_a_kill_9_of_its_silo_and_when_the_silo_stops_the_agent()
+    {
+        await using var database = await FaultDatabase.CreateAsync(FaultDatabase.Sqlite);
+        await using var pair = await PairCluster.StartAsync(database, output, forkGrandchild: true);
+        await pair.WaitUntilAsync(() => pair.AgentRunsOn("node-a") && pair.GrandchildProcessId("node-a") is { } g && PairCluster.IsAlive(g),
+            "the primary's agent runs and has forked its grandchild");
+        var agent = pair.AgentProcessId("node-a")!.Value;
+        var grandchild = pair.GrandchildProcessId("node-a")!.Value;
+
+        await pair.KillAsync("node-a");
+
+        await pair.WaitUntilAsync(() => !PairCluster.IsAlive(agent), "the primary's agent is gone with its silo");
+        await pair.WaitUntilAsync(() => !PairCluster.IsAlive(grandchild), $"the primary's agent's grandchild {grandchild} is gone with its silo");
+
+        await pair.WaitUntilAsync(() => pair.AgentRunsOn("node-b") && pair.GrandchildProcessId("node-b") is { } g && PairCluster.IsAlive(g),
+            "the secondary's agent runs and has forked its grandchild");
+        var secondaryAgent = pair.AgentProcessId("node-b")!.Value;
+        var secondaryGrandchild = pair.GrandchildProcessId("node-b")!.Value;
+
+        pair.Restart("node-a");
+
+        await pair.WaitUntilAsync(() => !PairCluster.IsAlive(secondaryAgent), "the secondary stops its agent when the primary is back");
+        await pair.WaitUntilAsync(() => !PairCluster.IsAlive(secondaryGrandchild), $"the secondary's agent's grandchild {secondaryGrandchild} is stopped with it");
+        Assert.False(pair["node-b"].HasExited);
+    }
+
     [Fact]
     public async Task With_central_unreachable_the_primary_keeps_its_agent_while_the_secondary_is_up_and_stops_when_both_are_gone()
     {
