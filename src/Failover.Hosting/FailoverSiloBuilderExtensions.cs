@@ -118,7 +118,10 @@ public static class FailoverSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RefusedPortDetector>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, NodeNameClaim>();
         services.AddOptions<SiloConnectionOptions>().Configure<RefusedPortDetector>((connections, detector) =>
-            connections.ConfigureSiloOutboundConnection(builder => builder.Use(detector.Watch)));
+        {
+            connections.ConfigureSiloOutboundConnection(builder => builder.Use(detector.WatchOutbound));
+            connections.ConfigureSiloInboundConnection(builder => builder.Use(detector.WatchInbound));
+        });
 
         services.TryAddSingleton<NodeLease>();
         services.AddSingleton<NodeLeaseRenewer>();

@@ -9,8 +9,8 @@ using Orleans.Runtime;
 namespace Failover.Hosting.Membership;
 
 /// <summary>
-/// Declares Dead, without waiting for missed probes and votes, an Active silo whose process is gone. When one of this
-/// silo's connections to another silo ends, the other silo's port is knocked on twice, <see cref="RefusedPortOptions.ConfirmDelay"/>
+/// Declares Dead, without waiting for missed probes and votes, an Active silo whose process is gone. When a connection
+/// between this silo and another one ends (either side may have opened it), the other silo's port is knocked on twice, <see cref="RefusedPortOptions.ConfirmDelay"/>
 /// apart; if both knocks are refused and the membership table still shows that silo Active, it is declared Dead.
 /// A killed process's sockets are closed by its kernel at once, so its connections end at once and its port refuses:
 /// fail-over starts in about a tenth of a second instead of the probes' 1–1.5 s. A paused or cut-off silo does not
@@ -38,7 +38,7 @@ public sealed partial class RefusedPortDetector(
     }
 
     /// <summary>Connection middleware for this silo's outbound silo connections: reports each connection's end.</summary>
-    public ConnectionDelegate Watch(ConnectionDelegate next) => async context =>
+    public ConnectionDelegate WatchOutbound(ConnectionDelegate next) => async context =>
     {
         try
         {
@@ -49,6 +49,30 @@ public sealed partial class RefusedPortDetector(
             if (context.RemoteEndPoint is IPEndPoint endpoint)
             {
                 ConnectionEnded(endpoint);
+            }
+        }
+    };
+
+    /// <summary>
+    /// Connection middleware for the silo connections other silos opened to this one (Orleans sends both ways over
+    /// whichever connection a pair has). Its remote end is the other silo's ephemeral port, not its silo port, so its
+    /// end checks every Active silo at that address: with one silo per host, just that one.
+    /// </summary>
+    public ConnectionDelegate WatchInbound(ConnectionDelegate next) => async context =>
+    {
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            if (context.RemoteEndPoint is IPEndPoint endpoint)
+            {
+                var address = Normalized(endpoint).Address;
+                foreach (var member in ActiveSilos().Where(m => Normalized(m.SiloAddress.Endpoint).Address.Equals(address)))
+                {
+                    ConnectionEnded(member.SiloAddress.Endpoint);
+                }
             }
         }
     };
@@ -159,10 +183,10 @@ public sealed partial class RefusedPortDetector(
     }
 
     private ClusterMember? ActiveSiloAt(IPEndPoint endpoint) =>
-        membership.CurrentSnapshot.Members.Values.FirstOrDefault(member =>
-            member.Status == SiloStatus.Active
-            && !member.SiloAddress.Equals(local.SiloAddress)
-            && Normalized(member.SiloAddress.Endpoint).Equals(endpoint));
+        ActiveSilos().FirstOrDefault(member => Normalized(member.SiloAddress.Endpoint).Equals(endpoint));
+
+    private IEnumerable<ClusterMember> ActiveSilos() =>
+        membership.CurrentSnapshot.Members.Values.Where(member => member.Status == SiloStatus.Active && !member.SiloAddress.Equals(local.SiloAddress));
 
     private static IPEndPoint Normalized(IPEndPoint endpoint) =>
         endpoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endpoint.Address.MapToIPv4(), endpoint.Port) : endpoint;
