@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Failover.Agents.Dispatching;
 using Failover.Agents.Orders;
 using Failover.Host.Tests.DirectorClusters;
@@ -81,7 +82,7 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
         var unknown = await Programs.RunClientAsync(["submit", "nosuch", .. cluster]);
         Assert.Equal(2, unknown.ExitCode);
         Assert.StartsWith("error: submit: there is no job 'nosuch' in the topology", unknown.Error, StringComparison.Ordinal);
-        var waited = await Programs.RunClientAsync(["submit", "hello", "--id", "second", "--wait", .. cluster]);
+        var waited = await Programs.RunClientAsync(["submit", "hello", "--id=second", "--arg=who=you", "--wait", .. cluster]);
         Assert.Equal(0, waited.ExitCode);
         Assert.Contains("Finished", waited.Output, StringComparison.Ordinal);
         var failing = await Programs.RunClientAsync(["submit", "slow", "--id", "third", "--wait", .. cluster]);
@@ -94,16 +95,26 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, listed.ExitCode);
         Assert.Contains("\"id\": \"second\"", listed.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("\"id\": \"third\"", listed.Output, StringComparison.Ordinal);
-        var cancelEnded = await Programs.RunClientAsync(["cancel", "first", .. cluster]);
+        var cancelEnded = await Programs.RunClientAsync(["cancel", "first", "--json", .. cluster]);
         Assert.Equal(1, cancelEnded.ExitCode);
         Assert.StartsWith("error: refused: order first is already Finished", cancelEnded.Error, StringComparison.Ordinal);
+        var cancelAnswer = JsonDocument.Parse(cancelEnded.Output).RootElement;
+        Assert.Equal("first", cancelAnswer.GetProperty("order").GetString());
+        Assert.False(cancelAnswer.GetProperty("accepted").GetBoolean());
+        Assert.StartsWith("order first is already Finished", cancelAnswer.GetProperty("message").GetString(), StringComparison.Ordinal);
         var cancelMissing = await Programs.RunClientAsync(["cancel", "nosuch", .. cluster]);
         Assert.Equal(1, cancelMissing.ExitCode);
         Assert.StartsWith("error: there is no order 'nosuch'", cancelMissing.Error, StringComparison.Ordinal);
         var subagents = await Programs.RunClientAsync(["subagents", "--json", .. cluster]);
         Assert.Equal(0, subagents.ExitCode);
         Assert.Contains("\"id\": \"sub-c\"", subagents.Output, StringComparison.Ordinal);
-        Assert.Equal(0, (await Programs.RunClientAsync(["disable", "sub-c", .. cluster])).ExitCode);
+        var disabled = await Programs.RunClientAsync(["disable", "sub-c", "--json", .. cluster]);
+        Assert.True(disabled.ExitCode == 0, disabled.Error);
+        var disableAnswer = JsonDocument.Parse(disabled.Output).RootElement;
+        Assert.Equal("sub-c", disableAnswer.GetProperty("subagent").GetString());
+        Assert.False(disableAnswer.GetProperty("enabled").GetBoolean());
+        Assert.True(disableAnswer.GetProperty("accepted").GetBoolean());
+        Assert.NotEmpty(disableAnswer.GetProperty("messages").EnumerateArray());
         Assert.True((await orders.SubmitAsync("on-a-only", "hello", ("who", "a"))).Accepted);
         Assert.Equal("sub-a", (await orders.WaitForAsync("on-a-only", o => o.State == OrderState.Finished)).Subagent);
 
