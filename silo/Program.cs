@@ -101,6 +101,8 @@ static void ConfigureLogging(ILoggingBuilder logging)
     logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
     // Orleans logs its start-up in detail at Information; keep its warnings and errors.
     logging.AddFilter("Orleans", LogLevel.Warning);
+    // Reminders of 1 s are this product's choice (DESIGN §4), not news for every start; an error would still show.
+    logging.AddFilter("Orleans.Hosting.ReminderOptionsValidator", LogLevel.Error);
 }
 
 static async Task<int> InitDatabaseAsync(IConfiguration configuration)

@@ -47,6 +47,7 @@ public sealed class BadInputTests : IDisposable
             "--node", "a", "--port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}", "--http-port", $"{ports.Http}", "--database", _directory.SqliteDatabase);
 
         AssertOneErrorLine(result, 1, $"port {busy} ({option}) is already in use");
+        Assert.True(result.Output.Trim().Length == 0, $"nothing but the error line is printed, got:\n{result.Output}");
         Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
     }
 
@@ -104,7 +105,9 @@ public sealed class BadInputTests : IDisposable
 
         var result = await Programs.RunSiloToExitAsync("--config", file);
 
-        AssertOneErrorLine(result, 2, "is not valid JSON");
+        AssertOneErrorLine(result, 2, "is not valid JSON: line 1, column 11:");
+        Assert.DoesNotContain("LineNumber", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePosition", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -128,7 +131,26 @@ public sealed class BadInputTests : IDisposable
 
         var result = await Programs.RunSiloToExitAsync("--config", file);
 
-        AssertOneErrorLine(result, 2, "Lease:Timeout (1000 ms) must be longer than Lease:RenewPeriod (2000 ms)");
+        AssertOneErrorLine(result, 2, "invalid configuration: Lease:Timeout (1000 ms) must be longer than Lease:RenewPeriod (2000 ms)");
+        Assert.DoesNotContain("DataAnnotation", result.Error, StringComparison.Ordinal);
+        Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
+    }
+
+    [Fact]
+    public async Task An_invalid_agent_option_is_one_line_in_the_option_s_words_and_nothing_else_is_printed()
+    {
+        var ports = SiloPorts.Next();
+        var file = _directory.WriteFile("agents.json", $$"""
+            { "Node": "a", "Port": {{ports.Silo}}, "GatewayPort": {{ports.Gateway}}, "Database": "{{_directory.SqliteDatabase}}",
+              "Agents": { "TopologyRefresh": "00:00:00" } }
+            """);
+
+        var result = await Programs.RunSiloToExitAsync("--config", file);
+
+        AssertOneErrorLine(result, 2, "invalid configuration: Agents:TopologyRefresh must be above zero and at most 10 minutes, not 00:00:00");
+        Assert.DoesNotContain("DataAnnotation", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("AgentOptions", result.Error, StringComparison.Ordinal);
+        Assert.True(result.Output.Trim().Length == 0, $"nothing but the error line is printed, got:\n{result.Output}");
         Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
     }
 

@@ -32,7 +32,7 @@ public static class TopologyParser
         }
         catch (JsonException e)
         {
-            throw new TopologyException([$"topology: not valid JSON ({e.Message})"]);
+            throw new TopologyException([$"topology: not valid JSON ({JsonErrorText.Describe(e)})"]);
         }
 
         using (document)

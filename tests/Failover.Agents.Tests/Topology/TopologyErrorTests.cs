@@ -138,6 +138,18 @@ public sealed class TopologyErrorTests
         var error = Assert.Throws<TopologyException>(() => TopologyParser.Parse(TopologyExamples.J(json)));
         Assert.StartsWith("topology: not valid JSON (", Assert.Single(error.Errors));
         Assert.DoesNotContain('\n', error.Message);
+        Assert.DoesNotContain("LineNumber", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePositionInLine", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\n  \"agentClusters\": [ x ]\n}", "topology: not valid JSON (line 2, column 22: 'x' is an invalid start of a value)")]
+    [InlineData("{ \"agentClusters\": [", "topology: not valid JSON (line 1, column 21: the text ends before every object and array in it is closed)")]
+    [InlineData("", "topology: not valid JSON (line 1, column 1: there is no JSON value in it)")]
+    public void NamesTheLineAndColumnOfAJsonSyntaxErrorInWords(string json, string expected)
+    {
+        var error = Assert.Throws<TopologyException>(() => TopologyParser.Parse(json));
+        Assert.Equal(expected, Assert.Single(error.Errors));
     }
 
     [Fact]
