@@ -6,7 +6,7 @@ namespace Failover.Agents.Topology;
 /// </summary>
 public static class TopologyLimits
 {
-    /// <summary>Longest topology text accepted, in characters.</summary>
+    /// <summary>Longest topology text accepted, in characters: the file, and the canonical form it is stored in.</summary>
     public const int MaxDocumentChars = 4 * 1024 * 1024;
 
     /// <summary>

@@ -194,6 +194,24 @@ public sealed class TopologyErrorTests
     }
 
     [Fact]
+    public void RejectsADocumentWhoseCanonicalFormIsOverTheLimit()
+    {
+        // Compact, under the limit; indented with its defaults written out (as it is stored and sent), over it.
+        var subagents = string.Join(',', Enumerable.Range(0, 1000).Select(i => $$"""{"id":"s{{i}}","agent":"a1","node":"n1"}"""));
+        var members = string.Join(',', Enumerable.Range(0, 1000).Select(i => $"\"s{i}\":1"));
+        var clusters = string.Join(',', Enumerable.Range(0, 400).Select(i => "{\"id\":\"c" + i + "\",\"agent\":\"a1\",\"subagents\":{" + members + "}}"));
+        var json = "{\"agentClusters\":[{\"id\":\"a1\",\"directors\":{\"primary\":\"n1\",\"secondary\":\"n2\"}}],\"subagents\":[" + subagents
+            + "],\"subagentClusters\":[" + clusters + "]}";
+        Assert.InRange(json.Length, 0, TopologyLimits.MaxDocumentChars);
+
+        var error = Assert.Throws<TopologyException>(() => TopologyParser.Parse(json));
+
+        var line = Assert.Single(error.Errors);
+        Assert.StartsWith("topology: ", line, StringComparison.Ordinal);
+        Assert.EndsWith($"characters once written out in canonical form (indented, defaults filled in), at most {TopologyLimits.MaxDocumentChars} allowed", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheBaseDocumentOfTheTableIsValid() => Assert.Single(TopologyParser.Parse(TopologyExamples.J(Doc())).Jobs);
 
     /// <summary>A valid document (one entity of each kind) with some lists replaced.</summary>
