@@ -35,14 +35,25 @@ internal static class ApplyCommand
             return 1;
         }
 
-        _ = force;
         await using var client = await ClusterConnection.ConnectAsync(commandLine, cancellationToken);
-        var result = await client.GetGrain<ITopologyGrain>(ITopologyGrain.Key).Apply(json).WaitAsync(cancellationToken);
+        var result = await client.GetGrain<ITopologyGrain>(ITopologyGrain.Key).Apply(json, force).WaitAsync(cancellationToken);
         if (commandLine.Json)
         {
             await output.WriteLineAsync(JsonSerializer.Serialize(result, ClusterConnection.Json));
         }
-        else if (!result.Changed)
+
+        if (result.Refusal is { } refusal)
+        {
+            await error.WriteLineAsync($"error: refused: {refusal}; nothing was applied");
+            return 1;
+        }
+
+        if (commandLine.Json)
+        {
+            return 0;
+        }
+
+        if (!result.Changed)
         {
             await output.WriteLineAsync($"No change: the cluster already runs this topology (version {result.Version}).");
         }

@@ -154,6 +154,46 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Applying_a_topology_that_removes_an_agent_cluster_with_a_running_order_needs_force()
+    {
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.Sqlite, output, Topology);
+        var orders = new OrderClient(agents);
+        string[] cluster = ["--database", agents.Database.Setting, "--cluster-id", agents.Database.ClusterId, "--service-id", agents.Database.ServiceId];
+        var pidFile = Path.Combine(_scratch, "running.pid");
+        Assert.True((await orders.SubmitAsync("running", "hold", ("pidfile", pidFile))).Accepted);
+        await orders.WaitForAsync("running", o => o.State == OrderState.Processing);
+        var pid = await ReadPidAsync(agents, pidFile);
+        var empty = Path.Combine(_scratch, "empty.json");
+        await File.WriteAllTextAsync(empty, "{}");
+
+        var refused = await Programs.RunClientAsync(["apply", "-f", empty, .. cluster]);
+
+        Assert.Equal(1, refused.ExitCode);
+        var line = Assert.Single(refused.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("error: refused: agent cluster agent-1 is removed but has 1 running and 0 pending order(s) (running)", line, StringComparison.Ordinal);
+        Assert.Contains("--force", line, StringComparison.Ordinal);
+        var unchanged = await Programs.RunClientAsync(["agents", "--json", .. cluster]);
+        Assert.True(unchanged.ExitCode == 0, unchanged.Error);
+        Assert.Equal(DirectorHarness.Agent, Assert.Single(JsonDocument.Parse(unchanged.Output).RootElement.EnumerateArray()).GetProperty("id").GetString());
+
+        var forced = await Programs.RunClientAsync(["apply", "-f", empty, "--force", .. cluster]);
+
+        Assert.True(forced.ExitCode == 0, forced.Error);
+        Assert.Contains("forced: agent cluster agent-1 is removed but has 1 running", forced.Output, StringComparison.Ordinal);
+        var gone = await Programs.RunClientAsync(["agents", "--json", .. cluster]);
+        Assert.True(gone.ExitCode == 0, gone.Error);
+        Assert.Empty(JsonDocument.Parse(gone.Output).RootElement.EnumerateArray());
+
+        // The forced order fails once its subagent, removed with the agent cluster, stops (killing its process), and
+        // says so.
+        var ended = await orders.WaitForAsync("running", o => o.State.IsTerminal());
+        Assert.Equal(OrderState.Failed, ended.State);
+        Assert.Equal(OrderReason.ProcessLost, ended.Reason);
+        Assert.Contains("it was removed from the topology", ended.History[^1].Detail, StringComparison.Ordinal);
+        await agents.Cluster.WaitUntilAsync(() => Task.FromResult(!ProcessAlive(pid)), "the removed subagent's process is gone");
+    }
+
+    [Fact]
     public async Task Kill_9_of_a_subagents_silo_mid_job_fails_its_order_and_leaves_no_process()
     {
         await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.PostgreSql, output, Topology);
