@@ -38,7 +38,8 @@ internal static class ErrorReporter
         IOException io when FindSocketError(io) is SocketError.AddressNotAvailable => ($"cannot listen on the configured host address: {io.Message}", FailureExitCode),
         AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0], port),
         OperationCanceledException => ("start-up was cancelled", FailureExitCode),
-        _ => ($"{exception.GetType().Name}: {exception.Message}", FailureExitCode),
+        // No type names for the user; the message's first line says what went wrong.
+        _ => ($"the silo could not start: {exception.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "unknown failure"}", FailureExitCode),
     };
 
     /// <summary>
