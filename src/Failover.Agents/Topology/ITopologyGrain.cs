@@ -9,7 +9,15 @@ public interface ITopologyGrain : IGrainWithStringKey
 {
     public const string Key = "topology";
 
+    /// <summary>
+    /// How long a client waits for an apply or a read of the topology: a document near
+    /// <see cref="TopologyLimits.MaxDocumentChars"/> is parsed, diffed and written in one call, which can outlast the
+    /// default response timeout on a loaded machine. These calls are rare.
+    /// </summary>
+    public const string Timeout = "00:01:00";
+
     /// <summary>Validates and stores <paramref name="json"/> unless it equals the current topology (not forced).</summary>
+    [ResponseTimeout(Timeout)]
     Task<TopologyApplyResult> Apply(string json);
 
     /// <summary>
@@ -17,9 +25,11 @@ public interface ITopologyGrain : IGrainWithStringKey
     /// <paramref name="force"/> is set, a topology that removes an agent cluster with open (pending or running) orders is
     /// refused: nothing changes and <see cref="TopologyApplyResult.Refusal"/> says which orders.
     /// </summary>
+    [ResponseTimeout(Timeout)]
     Task<TopologyApplyResult> Apply(string json, bool force);
 
     /// <summary>The current topology when its version is above <paramref name="knownVersion"/>, else null.</summary>
+    [ResponseTimeout(Timeout)]
     Task<TopologySnapshot?> GetIfNewer(long knownVersion);
 }
 
