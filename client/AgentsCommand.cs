@@ -10,7 +10,6 @@ internal static class AgentsCommand
 {
     public static async Task<int> RunAsync(ClientCommandLine commandLine, TextWriter output, CancellationToken cancellationToken)
     {
-        _ = new CommandArguments("agents", commandLine.Arguments, [], 0);
         await using var client = await ClusterConnection.ConnectAsync(commandLine, cancellationToken);
         var topology = await ReadTopologyAsync(client, cancellationToken);
         var views = new List<DirectorClusterView>();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Failover.Hosting.Clients;
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Topology;
@@ -7,42 +8,56 @@ namespace Failover.Client;
 /// <summary><c>client switch-over AGENT</c> and <c>client confirm-loss AGENT INSTANCE</c>: refused with the reason, exit 1.</summary>
 internal static class DirectorCommands
 {
-    public static async Task<int> SwitchOverAsync(ClientCommandLine commandLine, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> SwitchOverAsync(ClientCommandLine commandLine, string agent, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var arguments = new CommandArguments("switch-over", commandLine.Arguments, [], 1);
         await using var client = await ClusterConnection.ConnectAsync(commandLine, cancellationToken);
-        var agent = await FindAgentAsync(client, arguments.Positional[0], cancellationToken);
+        await FindAgentAsync(client, agent, cancellationToken);
         var outcome = await client.GetGrain<IDirectorClusterGrain>(agent).SwitchOver().WaitAsync(cancellationToken);
-        return await ReportAsync(outcome, output, error);
+        return await ReportAsync(commandLine, ("switch-over", agent, null), outcome, output, error);
     }
 
-    public static async Task<int> ConfirmLossAsync(ClientCommandLine commandLine, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> ConfirmLossAsync(
+        ClientCommandLine commandLine, string agent, string instanceText, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var arguments = new CommandArguments("confirm-loss", commandLine.Arguments, [], 2);
-        if (!DirectorInstances.TryParse(arguments.Positional[1], out var instance))
+        if (!DirectorInstances.TryParse(instanceText, out var instance))
         {
-            throw new UsageException($"confirm-loss: '{arguments.Positional[1]}' is not a director instance (primary or secondary)");
+            throw new UsageException($"confirm-loss: '{instanceText}' is not a director instance (primary or secondary)");
         }
 
         await using var client = await ClusterConnection.ConnectAsync(commandLine, cancellationToken);
-        var agent = await FindAgentAsync(client, arguments.Positional[0], cancellationToken);
+        await FindAgentAsync(client, agent, cancellationToken);
         var outcome = await client.GetGrain<IDirectorClusterGrain>(agent).ConfirmLoss(instance).WaitAsync(cancellationToken);
-        return await ReportAsync(outcome, output, error);
+        return await ReportAsync(commandLine, ("confirm-loss", agent, instance.ToName()), outcome, output, error);
     }
 
-    private static async Task<string> FindAgentAsync(FailoverClient client, string agent, CancellationToken cancellationToken)
+    private static async Task FindAgentAsync(FailoverClient client, string agent, CancellationToken cancellationToken)
     {
         var topology = await AgentsCommand.ReadTopologyAsync(client, cancellationToken);
-        return topology.FindAgentCluster(agent) is null
-            ? throw new UsageException($"there is no agent cluster '{agent}' in the topology (known: {string.Join(", ", topology.AgentClusters.Select(c => c.Id).DefaultIfEmpty("none"))})")
-            : agent;
+        if (topology.FindAgentCluster(agent) is null)
+        {
+            throw new UsageException($"there is no agent cluster '{agent}' in the topology (known: {string.Join(", ", topology.AgentClusters.Select(c => c.Id).DefaultIfEmpty("none"))})");
+        }
     }
 
-    private static async Task<int> ReportAsync(CommandOutcome outcome, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Accepted: the message (or, with --json, an object with the command, the agent and the outcome) on stdout.
+    /// Refused: exit 1 with the reason on stderr, and with --json the same object on stdout.
+    /// </summary>
+    private static async Task<int> ReportAsync(
+        ClientCommandLine commandLine, (string Command, string Agent, string? Instance) what, CommandOutcome outcome, TextWriter output, TextWriter error)
     {
-        if (outcome.Accepted)
+        if (commandLine.Json)
+        {
+            var result = new { command = what.Command, agent = what.Agent, instance = what.Instance, accepted = outcome.Accepted, message = outcome.Message };
+            await output.WriteLineAsync(JsonSerializer.Serialize(result, ClusterConnection.Json));
+        }
+        else if (outcome.Accepted)
         {
             await output.WriteLineAsync(outcome.Message);
+        }
+
+        if (outcome.Accepted)
+        {
             return 0;
         }
 

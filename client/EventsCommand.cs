@@ -7,18 +7,17 @@ namespace Failover.Client;
 /// <summary><c>client events [--agent A] [--limit N]</c>: the durable event log, oldest first, read from the database.</summary>
 internal static class EventsCommand
 {
-    public static async Task<int> RunAsync(ClientCommandLine commandLine, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ClientCommandLine commandLine, string? agent, string? limitText, TextWriter output, CancellationToken cancellationToken)
     {
-        var arguments = new CommandArguments("events", commandLine.Arguments, ["--agent", "--limit"], 0);
         var limit = 200;
-        if (arguments.Option("--limit") is { } limitText
+        if (limitText is not null
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100_000))
         {
             throw new UsageException($"events: --limit must be an integer from 1 to 100000 (got '{limitText}')");
         }
 
         await using var database = await ClientDatabase.OpenAsync(commandLine.Database, cancellationToken);
-        var events = await database.CreateEventLog(commandLine.ServiceId).ReadAsync(arguments.Option("--agent"), limit, cancellationToken);
+        var events = await database.CreateEventLog(commandLine.ServiceId).ReadAsync(agent, limit, cancellationToken);
         if (commandLine.Json)
         {
             var rows = events.Select(e => new { time = e.Time, agent = e.Source, kind = e.Kind, detail = e.Detail });

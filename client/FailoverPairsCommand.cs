@@ -9,11 +9,6 @@ internal static class FailoverPairsCommand
 {
     public static async Task<int> RunAsync(ClientCommandLine commandLine, TextWriter output, CancellationToken cancellationToken)
     {
-        if (commandLine.Arguments.Count > 0)
-        {
-            throw new UsageException($"failover-pairs takes no arguments (got '{commandLine.Arguments[0]}')");
-        }
-
         // An unreachable cluster is reported by Program as one line, like every other command's.
         List<FailoverPairStatus> pairs = [];
         await using (var client = await ClusterConnection.ConnectAsync(commandLine, cancellationToken))

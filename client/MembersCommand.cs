@@ -10,11 +10,6 @@ internal static class MembersCommand
 {
     public static async Task<int> RunAsync(ClientCommandLine commandLine, TextWriter output, CancellationToken cancellationToken)
     {
-        if (commandLine.Arguments.Count > 0)
-        {
-            throw new UsageException($"members takes no arguments (got '{commandLine.Arguments[0]}')");
-        }
-
         await using var database = await ClientDatabase.OpenAsync(commandLine.Database, cancellationToken);
         var snapshot = await database.CreateMembershipRows(commandLine.ClusterId).ReadAllAsync(cancellationToken);
         var members = MemberView.From(snapshot);

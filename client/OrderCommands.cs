@@ -16,9 +16,9 @@ internal static class OrderCommands
     private static readonly TimeSpan WaitPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LiveViewTimeout = TimeSpan.FromSeconds(3);
 
-    public static async Task<int> SubmitAsync(ClientCommandLine commandLine, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> SubmitAsync(ClientCommandLine commandLine, Submission submission, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var (job, request, wait) = ParseSubmit(commandLine.Arguments);
+        var (job, request, wait) = submission;
         await using var client = await ClusterConnection.ConnectAsync(commandLine, cancellationToken);
         var topology = await AgentsCommand.ReadTopologyAsync(client, cancellationToken);
         var spec = topology.FindJob(job)
@@ -76,18 +76,17 @@ internal static class OrderCommands
         return order.State == OrderState.Finished ? 0 : 1;
     }
 
-    public static async Task<int> ListAsync(ClientCommandLine commandLine, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> ListAsync(
+        ClientCommandLine commandLine, string? stateText, string? job, string? limitText, TextWriter output, CancellationToken cancellationToken)
     {
-        var arguments = new CommandArguments("orders", commandLine.Arguments, ["--state", "--job", "--limit"], 0);
-        var states = arguments.Option("--state") is { } stateText ? [ParseState(stateText)] : (IReadOnlyList<string>?)null;
+        var states = stateText is not null ? [ParseState(stateText)] : (IReadOnlyList<string>?)null;
         var limit = 1000;
-        if (arguments.Option("--limit") is { } limitText
+        if (limitText is not null
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100_000))
         {
             throw new UsageException($"orders: --limit must be an integer from 1 to 100000 (got '{limitText}')");
         }
 
-        var job = arguments.Option("--job");
         await using var database = await ClientDatabase.OpenAsync(commandLine.Database, cancellationToken);
         var orders = new OrderStore(database.CreateRecordStore(commandLine.ServiceId));
         var found = new List<OrderRecord>();
@@ -130,14 +129,13 @@ internal static class OrderCommands
         return 0;
     }
 
-    public static async Task<int> ShowAsync(ClientCommandLine commandLine, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> ShowAsync(ClientCommandLine commandLine, string id, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var arguments = new CommandArguments("order", commandLine.Arguments, [], 1);
         await using var database = await ClientDatabase.OpenAsync(commandLine.Database, cancellationToken);
-        var found = await new OrderStore(database.CreateRecordStore(commandLine.ServiceId)).ReadAsync(arguments.Positional[0], cancellationToken);
+        var found = await new OrderStore(database.CreateRecordStore(commandLine.ServiceId)).ReadAsync(id, cancellationToken);
         if (found is not var (order, stored))
         {
-            await error.WriteLineAsync($"error: there is no order '{arguments.Positional[0]}'");
+            await error.WriteLineAsync($"error: there is no order '{id}'");
             return 1;
         }
 
@@ -194,10 +192,9 @@ internal static class OrderCommands
         }
     }
 
-    public static async Task<int> CancelAsync(ClientCommandLine commandLine, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>Asks the order's dispatcher to cancel it; with --json the answer is <c>{order, accepted, message}</c>.</summary>
+    public static async Task<int> CancelAsync(ClientCommandLine commandLine, string id, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var arguments = new CommandArguments("cancel", commandLine.Arguments, [], 1);
-        var id = arguments.Positional[0];
         string dispatcher;
         await using (var database = await ClientDatabase.OpenAsync(commandLine.Database, cancellationToken))
         {
@@ -213,59 +210,40 @@ internal static class OrderCommands
 
         await using var client = await ClusterConnection.ConnectAsync(commandLine, cancellationToken);
         var outcome = await client.GetGrain<IJobDispatcherGrain>(dispatcher).Cancel(id).WaitAsync(cancellationToken);
-        if (!outcome.Accepted)
+        if (commandLine.Json)
         {
-            await error.WriteLineAsync($"error: refused: {outcome.Message}");
-            return 1;
+            await output.WriteLineAsync(JsonSerializer.Serialize(new { order = id, accepted = outcome.Accepted, message = outcome.Message }, ClusterConnection.Json));
+        }
+        else if (outcome.Accepted)
+        {
+            await output.WriteLineAsync(outcome.Message);
         }
 
-        await output.WriteLineAsync(outcome.Message);
-        return 0;
+        if (outcome.Accepted)
+        {
+            return 0;
+        }
+
+        await error.WriteLineAsync($"error: refused: {outcome.Message}");
+        return 1;
     }
 
-    private static (string Job, OrderRequest Request, bool Wait) ParseSubmit(IReadOnlyList<string> arguments)
+    /// <summary>A submission from the command line: <c>--arg NAME=VALUE</c> pairs checked, an id made up when none is given.</summary>
+    public static Submission ParseSubmit(string job, IReadOnlyList<string> pairs, string? id, bool wait)
     {
-        string? job = null;
-        string? id = null;
-        var wait = false;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < arguments.Count; i++)
+        foreach (var pair in pairs)
         {
-            switch (arguments[i])
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
             {
-                case "--wait":
-                    wait = true;
-                    break;
-                case "--id":
-                    id = i + 1 < arguments.Count && arguments[i + 1].Length > 0 ? arguments[++i] : throw new UsageException("submit: option --id needs a value");
-                    break;
-                case "--arg":
-                    var pair = i + 1 < arguments.Count ? arguments[++i] : throw new UsageException("submit: option --arg needs NAME=VALUE");
-                    var equals = pair.IndexOf('=', StringComparison.Ordinal);
-                    if (equals <= 0)
-                    {
-                        throw new UsageException($"submit: --arg needs NAME=VALUE, not '{pair}'");
-                    }
-
-                    if (!values.TryAdd(pair[..equals], pair[(equals + 1)..]))
-                    {
-                        throw new UsageException($"submit: argument '{pair[..equals]}' is given twice");
-                    }
-
-                    break;
-                case var option when option.StartsWith('-'):
-                    throw new UsageException($"submit: unknown option '{option}'");
-                case var positional when job is null:
-                    job = positional;
-                    break;
-                case var extra:
-                    throw new UsageException($"submit: unexpected argument '{extra}'");
+                throw new UsageException($"submit: --arg needs NAME=VALUE, not '{pair}'");
             }
-        }
 
-        if (job is null)
-        {
-            throw new UsageException("submit: a job is expected");
+            if (!values.TryAdd(pair[..equals], pair[(equals + 1)..]))
+            {
+                throw new UsageException($"submit: argument '{pair[..equals]}' is given twice");
+            }
         }
 
         if (OrderArguments.Validate(values) is { } bad)
@@ -279,7 +257,7 @@ internal static class OrderCommands
             throw new UsageException($"submit: {badId}");
         }
 
-        return (job, new OrderRequest { Id = id, Job = job, Arguments = values }, wait);
+        return new Submission(job, new OrderRequest { Id = id, Job = job, Arguments = values }, wait);
     }
 
     private static string ParseState(string text) =>
@@ -307,3 +285,6 @@ internal static class OrderCommands
         _ => "Cancelled",
     };
 }
+
+/// <summary>What <c>client submit</c> sends: the job, the request (id and arguments) and whether to wait for the end.</summary>
+internal sealed record Submission(string Job, OrderRequest Request, bool Wait);

@@ -12,7 +12,6 @@ internal static class SubagentCommands
 {
     public static async Task<int> ListAsync(ClientCommandLine commandLine, TextWriter output, CancellationToken cancellationToken)
     {
-        _ = new CommandArguments("subagents", commandLine.Arguments, [], 0);
         await using var client = await ClusterConnection.ConnectAsync(commandLine, cancellationToken);
         var topology = await AgentsCommand.ReadTopologyAsync(client, cancellationToken);
         var seen = new Dictionary<string, List<SubagentStatus>>(StringComparer.Ordinal);
@@ -65,33 +64,50 @@ internal static class SubagentCommands
         return 0;
     }
 
-    public static async Task<int> SetEnabledAsync(ClientCommandLine commandLine, bool enabled, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Enables or disables the subagent in every dispatcher that uses it. Each dispatcher's answer is a line on stdout;
+    /// with --json one object <c>{subagent, enabled, accepted, messages, refusal}</c>. A refusal is exit 1 with the
+    /// reason on stderr.
+    /// </summary>
+    public static async Task<int> SetEnabledAsync(
+        ClientCommandLine commandLine, string subagent, bool enabled, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var command = enabled ? "enable" : "disable";
-        var arguments = new CommandArguments(command, commandLine.Arguments, [], 1);
         await using var client = await ClusterConnection.ConnectAsync(commandLine, cancellationToken);
         var topology = await AgentsCommand.ReadTopologyAsync(client, cancellationToken);
-        var spec = topology.FindSubagent(arguments.Positional[0])
-            ?? throw new UsageException($"{command}: there is no subagent '{arguments.Positional[0]}' in the topology (known: {string.Join(", ", topology.Subagents.Select(s => s.Id).DefaultIfEmpty("none"))})");
+        var spec = topology.FindSubagent(subagent)
+            ?? throw new UsageException($"{command}: there is no subagent '{subagent}' in the topology (known: {string.Join(", ", topology.Subagents.Select(s => s.Id).DefaultIfEmpty("none"))})");
         var keys = DispatcherKeys.OfSubagent(topology, spec);
-        if (keys.Count == 0)
-        {
-            await error.WriteLineAsync($"error: refused: no job can run on subagent {spec.Id}");
-            return 1;
-        }
-
+        var messages = new List<string>();
+        string? refusal = keys.Count == 0 ? $"no job can run on subagent {spec.Id}" : null;
         foreach (var key in keys)
         {
             var outcome = await client.GetGrain<IJobDispatcherGrain>(key).SetEnabled(spec.Id, enabled).WaitAsync(cancellationToken);
             if (!outcome.Accepted)
             {
-                await error.WriteLineAsync($"error: refused: {outcome.Message}");
-                return 1;
+                refusal = outcome.Message;
+                break;
             }
 
-            await output.WriteLineAsync(outcome.Message);
+            messages.Add(outcome.Message);
+            if (!commandLine.Json)
+            {
+                await output.WriteLineAsync(outcome.Message);
+            }
         }
 
-        return 0;
+        if (commandLine.Json)
+        {
+            var result = new { subagent = spec.Id, enabled, accepted = refusal is null, messages, refusal };
+            await output.WriteLineAsync(JsonSerializer.Serialize(result, ClusterConnection.Json));
+        }
+
+        if (refusal is null)
+        {
+            return 0;
+        }
+
+        await error.WriteLineAsync($"error: refused: {refusal}");
+        return 1;
     }
 }

@@ -27,7 +27,7 @@ internal static class ErrorReporter
         Orleans.Runtime.OrleansLifecycleCanceledException { InnerException: { } inner } => Describe(inner, port),
         InvalidOperationException unknown when UnknownKeys.Describe(unknown.Message) is { } keys => ($"invalid configuration: {keys}", UsageExitCode),
         System.Reflection.TargetInvocationException { InnerException: { } inner } => Describe(inner, port),
-        OptionsValidationException validation => ($"invalid configuration: {string.Join("; ", validation.Failures)}", UsageExitCode),
+        OptionsValidationException validation => ($"invalid configuration: {string.Join("; ", validation.Failures.Select(Plain))}", UsageExitCode),
         InvalidOperationException { InnerException: not null } binding when binding.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase)
             => ($"invalid configuration: {binding.Message}", UsageExitCode),
         FormatException format => (format.Message, UsageExitCode),
@@ -40,8 +40,28 @@ internal static class ErrorReporter
         IOException io when FindSocketError(io) is SocketError.AddressNotAvailable => ($"cannot listen on the configured host address: {io.Message}", FailureExitCode),
         AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0], port),
         OperationCanceledException => ("start-up was cancelled", FailureExitCode),
-        _ => ($"{exception.GetType().Name}: {exception.Message}", FailureExitCode),
+        // No type names for the user; the message's first line says what went wrong.
+        _ => ($"the silo could not start: {exception.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "unknown failure"}", FailureExitCode),
     };
+
+    /// <summary>
+    /// The problem a validation failure names, without the wrapping of .NET's options validation ("DataAnnotation
+    /// validation failed for 'NodeLeaseOptions' members: 'Timeout' with the error: '…'."): our messages name the
+    /// configuration key already.
+    /// </summary>
+    private static string Plain(string failure)
+    {
+        const string marker = " with the error: '";
+        var at = failure.IndexOf(marker, StringComparison.Ordinal);
+        if (!failure.StartsWith("DataAnnotation validation failed", StringComparison.Ordinal) || at < 0)
+        {
+            return failure;
+        }
+
+        var message = failure[(at + marker.Length)..];
+        message = message.EndsWith("'.", StringComparison.Ordinal) ? message[..^2] : message.TrimEnd('\'');
+        return message.TrimEnd('.');
+    }
 
     private static SocketError? FindSocketError(Exception exception)
     {

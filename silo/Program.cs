@@ -104,6 +104,8 @@ static void ConfigureLogging(ILoggingBuilder logging)
     logging.AddFilter("Orleans", LogLevel.Warning);
     // Orleans' placement retries run through Polly, which logs every attempt at Information.
     logging.AddFilter("Polly", LogLevel.Warning);
+    // Reminders of 1 s are this product's choice (DESIGN §4), not news for every start; an error would still show.
+    logging.AddFilter("Orleans.Hosting.ReminderOptionsValidator", LogLevel.Error);
 }
 
 static async Task<int> InitDatabaseAsync(IConfiguration configuration)

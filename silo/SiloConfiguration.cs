@@ -54,7 +54,7 @@ internal static class SiloConfiguration
         }
         catch (JsonException exception)
         {
-            throw new UsageException($"config file '{file}' is not valid JSON: {exception.Message}");
+            throw new UsageException($"config file '{file}' is not valid JSON: {Failover.Agents.JsonErrorText.Describe(exception)}");
         }
     }
 }

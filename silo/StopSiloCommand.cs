@@ -24,7 +24,14 @@ internal static class StopSiloCommand
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            Console.Error.WriteLine($"error: {exception.Message}");
+            // Orleans appends the whole request (grain ids, silo addresses) after the first line.
+            var reason = exception switch
+            {
+                TimeoutException => "the silo did not answer in time",
+                Orleans.Runtime.SiloUnavailableException => "the silo went away before it answered",
+                _ => exception.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "the stop failed",
+            };
+            Console.Error.WriteLine($"error: stopping node {node}: {reason}");
             return ErrorReporter.FailureExitCode;
         }
 

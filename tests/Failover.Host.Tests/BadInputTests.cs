@@ -47,6 +47,7 @@ public sealed class BadInputTests : IDisposable
             "--node", "a", "--port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}", "--http-port", $"{ports.Http}", "--database", _directory.SqliteDatabase);
 
         AssertOneErrorLine(result, 1, $"port {busy} ({option}) is already in use");
+        Assert.True(result.Output.Trim().Length == 0, $"nothing but the error line is printed, got:\n{result.Output}");
         Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
     }
 
@@ -104,7 +105,9 @@ public sealed class BadInputTests : IDisposable
 
         var result = await Programs.RunSiloToExitAsync("--config", file);
 
-        AssertOneErrorLine(result, 2, "is not valid JSON");
+        AssertOneErrorLine(result, 2, "is not valid JSON: line 1, column 11:");
+        Assert.DoesNotContain("LineNumber", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePosition", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -128,7 +131,26 @@ public sealed class BadInputTests : IDisposable
 
         var result = await Programs.RunSiloToExitAsync("--config", file);
 
-        AssertOneErrorLine(result, 2, "Lease:Timeout (1000 ms) must be longer than Lease:RenewPeriod (2000 ms)");
+        AssertOneErrorLine(result, 2, "invalid configuration: Lease:Timeout (1000 ms) must be longer than Lease:RenewPeriod (2000 ms)");
+        Assert.DoesNotContain("DataAnnotation", result.Error, StringComparison.Ordinal);
+        Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
+    }
+
+    [Fact]
+    public async Task An_invalid_agent_option_is_one_line_in_the_option_s_words_and_nothing_else_is_printed()
+    {
+        var ports = SiloPorts.Next();
+        var file = _directory.WriteFile("agents.json", $$"""
+            { "Node": "a", "Port": {{ports.Silo}}, "GatewayPort": {{ports.Gateway}}, "Database": "{{_directory.SqliteDatabase}}",
+              "Agents": { "TopologyRefresh": "00:00:00" } }
+            """);
+
+        var result = await Programs.RunSiloToExitAsync("--config", file);
+
+        AssertOneErrorLine(result, 2, "invalid configuration: Agents:TopologyRefresh must be above zero and at most 10 minutes, not 00:00:00");
+        Assert.DoesNotContain("DataAnnotation", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("AgentOptions", result.Error, StringComparison.Ordinal);
+        Assert.True(result.Output.Trim().Length == 0, $"nothing but the error line is printed, got:\n{result.Output}");
         Assert.Empty(await MembershipReader.ReadAsync(_directory.SqliteDatabase));
     }
 
@@ -169,7 +191,8 @@ public sealed class BadInputTests : IDisposable
     [InlineData(2, "option --database needs a value", "members", "--database")]
     [InlineData(2, "apply needs -f FILE", "apply")]
     [InlineData(2, "topology file 'no-such.json' does not exist", "apply", "-f", "no-such.json")]
-    [InlineData(2, "apply: unknown option '--force'", "apply", "--force", "x")]
+    [InlineData(2, "apply: unknown option '--forse'", "apply", "--forse", "x")]
+    [InlineData(2, "apply: unexpected argument 'x' (apply takes no arguments)", "apply", "--force", "x")]
     [InlineData(2, "confirm-loss: 'tertiary' is not a director instance (primary or secondary)", "confirm-loss", "agent-1", "tertiary")]
     [InlineData(2, "confirm-loss: 2 argument(s) expected, got 1", "confirm-loss", "agent-1")]
     [InlineData(2, "switch-over: unexpected argument 'agent-2'", "switch-over", "agent-1", "agent-2")]
@@ -177,7 +200,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData(2, "events: --limit must be an integer from 1 to 100000 (got 'many')", "events", "--limit", "many")]
     [InlineData(2, "events: unknown option '--node'", "events", "--node", "a")]
     [InlineData(2, "--service-id needs a non-empty value", "events", "--service-id", " ")]
-    [InlineData(2, "submit: a job is expected", "submit")]
+    [InlineData(2, "submit: 1 argument(s) expected, got 0", "submit")]
     [InlineData(2, "submit: argument name '1x' is invalid", "submit", "hello", "--arg", "1x=y")]
     [InlineData(2, "submit: --arg needs NAME=VALUE, not 'novalue'", "submit", "hello", "--arg", "novalue")]
     [InlineData(2, "submit: argument 'who' is given twice", "submit", "hello", "--arg", "who=a", "--arg", "who=b")]
@@ -187,6 +210,23 @@ public sealed class BadInputTests : IDisposable
     [InlineData(2, "order: 1 argument(s) expected, got 0", "order")]
     [InlineData(2, "cancel: unexpected argument 'b'", "cancel", "a", "b")]
     [InlineData(2, "enable: 1 argument(s) expected, got 0", "enable")]
+    // --option=value works for every option, global or a command's.
+    [InlineData(2, "events: --limit must be an integer from 1 to 100000 (got 'many')", "events", "--limit=many")]
+    [InlineData(2, "--service-id needs a non-empty value", "events", "--service-id= ")]
+    [InlineData(2, "--cluster-id needs a non-empty value", "--cluster-id=", "members")]
+    [InlineData(2, "--database must be sqlite:PATH or postgres:CONNECTION_STRING", "--database=oracle:x", "members")]
+    [InlineData(2, "submit: argument name '1x' is invalid", "submit", "hello", "--arg=1x=y")]
+    [InlineData(2, "submit: an order id must not contain control characters", "submit", "hello", "--id=a\tb")]
+    [InlineData(2, "orders: --state must be one of Pending, Processing, Finished, Failed, Cancelled (got 'Done')", "orders", "--state=Done")]
+    [InlineData(2, "orders: --limit must be an integer from 1 to 100000 (got '0')", "orders", "--job=x", "--limit=0")]
+    [InlineData(2, "topology file 'no-such.json' does not exist", "apply", "--file=no-such.json")]
+    [InlineData(2, "topology file 'no-such.json' does not exist", "apply", "-f=no-such.json")]
+    // One line naming the problem, never a help dump, whatever System.CommandLine makes of it.
+    [InlineData(2, "events: option --limit needs a value", "events", "--limit", "--agent", "a")]
+    [InlineData(2, "submit: unknown option '--priority'", "submit", "--priority", "1", "hello")]
+    [InlineData(2, "unknown command '[diagram]'", "[diagram]", "members")]
+    [InlineData(2, "members: unexpected argument 'true'", "members", "--json=true")]
+    [InlineData(2, "unknown command '@args.rsp'", "@args.rsp")]
     public async Task Bad_client_command_lines_are_refused_with_one_line(int exitCode, string message, params string[] args)
     {
         var result = await Programs.RunClientAsync(args);
@@ -225,6 +265,60 @@ public sealed class BadInputTests : IDisposable
         Assert.False(File.Exists(_directory.DatabaseFile));
     }
 
+    [Theory]
+    [InlineData("directory", 2, "is a directory")]
+    [InlineData("/dev/zero", 1, "topology file '/dev/zero' is larger than the limit of 4 MiB (4194304 bytes)")]
+    [InlineData("sparse-1g", 1, "is larger than the limit of 4 MiB (4194304 bytes)")]
+    [InlineData("limit+1", 1, "is larger than the limit of 4 MiB (4194304 bytes)")]
+    [InlineData("/proc/self/mem", 1, "cannot read topology file '/proc/self/mem': input/output error")]
+    [InlineData("empty", 1, "is empty")]
+    [InlineData("latin-1", 1, "is not UTF-8 text")]
+    public async Task A_topology_file_that_cannot_be_used_is_refused_in_one_line_without_reading_it_all(string kind, int exitCode, string message)
+    {
+        var file = kind switch
+        {
+            "directory" => Directory.CreateDirectory(Path.Combine(_directory.Path, "topology.d")).FullName,
+            "sparse-1g" => Sized(1L << 30),
+            "limit+1" => Sized(Failover.Agents.Topology.TopologyLimits.MaxFileBytes + 1L),
+            "empty" => Sized(0),
+            "latin-1" => Written([.. "{ \"agentClusters\": [ { \"id\": \"caf"u8, 0xE9, .. "\" } ] }"u8]),
+            _ => kind,
+        };
+
+        var result = await Programs.RunClientAsync("apply", "-f", file, "--database", _directory.SqliteDatabase);
+
+        AssertOneErrorLine(result, exitCode, message);
+        Assert.False(File.Exists(_directory.DatabaseFile));
+
+        string Sized(long length)
+        {
+            var path = Path.Combine(_directory.Path, $"{kind}.json");
+            using var stream = File.Create(path);
+            stream.SetLength(length);
+            return path;
+        }
+
+        string Written(byte[] bytes)
+        {
+            var path = Path.Combine(_directory.Path, $"{kind}.json");
+            File.WriteAllBytes(path, bytes);
+            return path;
+        }
+    }
+
+    [Fact]
+    public async Task A_topology_file_of_exactly_the_limit_is_read()
+    {
+        var file = Path.Combine(_directory.Path, "padded.json");
+        var text = "{}" + new string(' ', Failover.Agents.Topology.TopologyLimits.MaxFileBytes - 2);
+        await File.WriteAllTextAsync(file, text);
+
+        var result = await Programs.RunClientAsync("apply", "-f", file, "--database", _directory.SqliteDatabase);
+
+        // Read and valid: only then does the client look for the cluster, and find no database.
+        AssertOneErrorLine(result, 1, "the database file does not exist");
+    }
+
     [Fact]
     public async Task Applying_a_topology_while_the_database_is_down_is_one_line()
     {
@@ -249,9 +343,52 @@ public sealed class BadInputTests : IDisposable
         Assert.False(File.Exists(_directory.DatabaseFile));
 
         await File.WriteAllBytesAsync(_directory.DatabaseFile, []);
+        var written = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(_directory.DatabaseFile, written);
         var empty = await Programs.RunClientAsync(command, "--database", _directory.SqliteDatabase);
 
         AssertOneErrorLine(empty, 1, "the database has no cluster schema");
+        var file = new FileInfo(_directory.DatabaseFile);
+        Assert.True(file.Length == 0, $"the empty file was rewritten: now {file.Length} bytes");
+        Assert.Equal(written, file.LastWriteTimeUtc);
+        Assert.Equal([Path.GetFileName(_directory.DatabaseFile)], Directory.GetFiles(_directory.Path).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData("members")]
+    [InlineData("order")]
+    public async Task A_sqlite_file_of_another_program_is_refused_and_left_as_it_was(string command)
+    {
+        await using (var connection = new SqliteConnection($"Data Source={_directory.DatabaseFile};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var create = connection.CreateCommand();
+            create.CommandText = "CREATE TABLE Other (X INTEGER)";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var before = await File.ReadAllBytesAsync(_directory.DatabaseFile);
+        string[] args = command == "order" ? ["order", "x"] : [command];
+        var result = await Programs.RunClientAsync([.. args, "--database", _directory.SqliteDatabase]);
+
+        AssertOneErrorLine(result, 1, "the database has no cluster schema");
+        Assert.Equal(before, await File.ReadAllBytesAsync(_directory.DatabaseFile));
+        Assert.Equal([Path.GetFileName(_directory.DatabaseFile)], Directory.GetFiles(_directory.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Help_prints_the_usage_and_a_command_s_options()
+    {
+        var root = await Programs.RunClientAsync("--help");
+        Assert.True(root.ExitCode == 0, root.Error);
+        Assert.Contains("switch-over AGENT", root.Output, StringComparison.Ordinal);
+        Assert.Contains("apply -f FILE [--force]", root.Output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, root.Error);
+
+        var submit = await Programs.RunClientAsync("submit", "--help");
+        Assert.True(submit.ExitCode == 0, submit.Error);
+        Assert.Contains("--arg", submit.Output, StringComparison.Ordinal);
+        Assert.Contains("--wait", submit.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -349,7 +349,12 @@ internal sealed class DispatcherCore
             {
                 link.Lost = true;
                 link.Outbox.Clear();
-                LoseRunsOn(link.Id, dead ? $"the silo of subagent {link.Id} is Dead" : $"subagent {link.Id} not heard for {DurationText.Format(heartbeatTimeout)}", utc, now, topology);
+                // A subagent removed from the topology (say with its agent cluster, by 'apply --force') stops and kills
+                // its runs: its orders fail saying so.
+                var why = dead ? $"the silo of subagent {link.Id} is Dead"
+                    : $"subagent {link.Id} not heard for {DurationText.Format(heartbeatTimeout)}"
+                        + (topology.FindSubagent(link.Id) is null ? "; it was removed from the topology" : "");
+                LoseRunsOn(link.Id, why, utc, now, topology);
             }
         }
 

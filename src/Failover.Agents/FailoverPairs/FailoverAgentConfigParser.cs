@@ -59,7 +59,7 @@ public static class FailoverAgentConfigParser
         }
         catch (JsonException exception)
         {
-            throw Fail(source, [$"not valid JSON: {exception.Message}"]);
+            throw Fail(source, [$"not valid JSON: {JsonErrorText.Describe(exception)}"]);
         }
 
         using (document)

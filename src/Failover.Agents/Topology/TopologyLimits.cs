@@ -6,8 +6,16 @@ namespace Failover.Agents.Topology;
 /// </summary>
 public static class TopologyLimits
 {
-    /// <summary>Longest topology text accepted, in characters.</summary>
+    /// <summary>Longest topology text accepted, in characters: the file, and the canonical form it is stored in.</summary>
     public const int MaxDocumentChars = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest topology file <c>client apply -f</c> reads, in bytes (UTF-8: never fewer characters' worth than
+    /// <see cref="MaxDocumentChars"/> allows). The text travels in one Orleans message to the topology grain and back to
+    /// every silo; Orleans refuses message bodies over <c>MessagingOptions.MaxMessageBodySize</c> (100 MiB by default,
+    /// not changed here), so a file at this limit, even written out again as canonical JSON, stays far below it.
+    /// </summary>
+    public const int MaxFileBytes = 4 * 1024 * 1024;
 
     /// <summary>Most entries in each top-level list (agent clusters, subagents, subagent clusters, jobs, file watches).</summary>
     public const int MaxListEntries = 1000;

@@ -32,7 +32,7 @@ public static class TopologyParser
         }
         catch (JsonException e)
         {
-            throw new TopologyException([$"topology: not valid JSON ({e.Message})"]);
+            throw new TopologyException([$"topology: not valid JSON ({JsonErrorText.Describe(e)})"]);
         }
 
         using (document)
@@ -44,7 +44,19 @@ public static class TopologyParser
                 ReferenceChecks.Run(parsed, errors);
             }
 
-            return errors.Count == 0 && parsed is not null ? parsed.ToDocument() : throw new TopologyException(errors.Lines);
+            if (errors.Count > 0 || parsed is null)
+            {
+                throw new TopologyException(errors.Lines);
+            }
+
+            // What is stored and sent to every silo is the canonical form (indented, defaults written out), which can
+            // be longer than a compact file: it must pass this same check when it is read back.
+            var result = parsed.ToDocument();
+            var canonical = result.ToCanonicalJson().Length;
+            return canonical <= TopologyLimits.MaxDocumentChars
+                ? result
+                : throw new TopologyException([
+                    $"topology: {canonical} characters once written out in canonical form (indented, defaults filled in), at most {TopologyLimits.MaxDocumentChars} allowed"]);
         }
     }
 

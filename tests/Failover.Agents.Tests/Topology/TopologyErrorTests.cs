@@ -138,6 +138,18 @@ public sealed class TopologyErrorTests
         var error = Assert.Throws<TopologyException>(() => TopologyParser.Parse(TopologyExamples.J(json)));
         Assert.StartsWith("topology: not valid JSON (", Assert.Single(error.Errors));
         Assert.DoesNotContain('\n', error.Message);
+        Assert.DoesNotContain("LineNumber", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePositionInLine", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\n  \"agentClusters\": [ x ]\n}", "topology: not valid JSON (line 2, column 22: 'x' is an invalid start of a value)")]
+    [InlineData("{ \"agentClusters\": [", "topology: not valid JSON (line 1, column 21: the text ends before every object and array in it is closed)")]
+    [InlineData("", "topology: not valid JSON (line 1, column 1: there is no JSON value in it)")]
+    public void NamesTheLineAndColumnOfAJsonSyntaxErrorInWords(string json, string expected)
+    {
+        var error = Assert.Throws<TopologyException>(() => TopologyParser.Parse(json));
+        Assert.Equal(expected, Assert.Single(error.Errors));
     }
 
     [Fact]
@@ -179,6 +191,24 @@ public sealed class TopologyErrorTests
     {
         var error = Assert.Throws<TopologyException>(() => TopologyParser.Parse(new string(' ', TopologyLimits.MaxDocumentChars + 1)));
         Assert.Equal([$"topology: {TopologyLimits.MaxDocumentChars + 1} characters, at most {TopologyLimits.MaxDocumentChars} allowed"], error.Errors);
+    }
+
+    [Fact]
+    public void RejectsADocumentWhoseCanonicalFormIsOverTheLimit()
+    {
+        // Compact, under the limit; indented with its defaults written out (as it is stored and sent), over it.
+        var subagents = string.Join(',', Enumerable.Range(0, 1000).Select(i => $$"""{"id":"s{{i}}","agent":"a1","node":"n1"}"""));
+        var members = string.Join(',', Enumerable.Range(0, 1000).Select(i => $"\"s{i}\":1"));
+        var clusters = string.Join(',', Enumerable.Range(0, 400).Select(i => "{\"id\":\"c" + i + "\",\"agent\":\"a1\",\"subagents\":{" + members + "}}"));
+        var json = "{\"agentClusters\":[{\"id\":\"a1\",\"directors\":{\"primary\":\"n1\",\"secondary\":\"n2\"}}],\"subagents\":[" + subagents
+            + "],\"subagentClusters\":[" + clusters + "]}";
+        Assert.InRange(json.Length, 0, TopologyLimits.MaxDocumentChars);
+
+        var error = Assert.Throws<TopologyException>(() => TopologyParser.Parse(json));
+
+        var line = Assert.Single(error.Errors);
+        Assert.StartsWith("topology: ", line, StringComparison.Ordinal);
+        Assert.EndsWith($"characters once written out in canonical form (indented, defaults filled in), at most {TopologyLimits.MaxDocumentChars} allowed", line, StringComparison.Ordinal);
     }
 
     [Fact]

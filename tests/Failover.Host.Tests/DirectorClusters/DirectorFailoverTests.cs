@@ -99,8 +99,13 @@ public sealed class DirectorFailoverTests(ITestOutputHelper output)
         await agents.WaitForActingAsync("node-b", switched.Epoch);
         Assert.Contains("Director agent-1/primary no longer acting as active", cluster["node-a"].Log, StringComparison.Ordinal);
 
-        (exitCode, _, stderr) = await RunClientAsync(database, "switch-over", DirectorHarness.Agent);
+        (exitCode, stdout, stderr) = await RunClientAsync(database, "switch-over", DirectorHarness.Agent, "--json");
         Assert.True(exitCode == 0, stderr);
+        var answer = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("switch-over", answer.GetProperty("command").GetString());
+        Assert.Equal(DirectorHarness.Agent, answer.GetProperty("agent").GetString());
+        Assert.True(answer.GetProperty("accepted").GetBoolean());
+        Assert.Contains("switch-over from secondary to primary", answer.GetProperty("message").GetString(), StringComparison.Ordinal);
         var back = await agents.WaitForViewAsync(v => v is { Active: "primary", Coupled: true }, "primary active and coupled again");
         Assert.True(back.Epoch > switched.Epoch);
         await agents.WaitForActingAsync("node-a", back.Epoch);
@@ -113,9 +118,12 @@ public sealed class DirectorFailoverTests(ITestOutputHelper output)
         // Standby gone: not Coupled, so a switch-over is refused with the state named.
         cluster["node-b"].Kill();
         await agents.WaitForStateAsync("PassiveLost", "primary");
-        (exitCode, _, stderr) = await RunClientAsync(database, "switch-over", DirectorHarness.Agent);
+        (exitCode, stdout, stderr) = await RunClientAsync(database, "--json", "switch-over", DirectorHarness.Agent);
         Assert.Equal(1, exitCode);
         Assert.Contains("refused: agent-1 is PassiveLost, not Coupled", stderr, StringComparison.Ordinal);
+        var refused = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
+        Assert.False(refused.GetProperty("accepted").GetBoolean());
+        Assert.Contains("agent-1 is PassiveLost, not Coupled", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Failover.Agents.Dispatching;
 using Failover.Agents.Orders;
 using Failover.Host.Tests.DirectorClusters;
@@ -82,7 +83,7 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
         var unknown = await Programs.RunClientAsync(["submit", "nosuch", .. cluster]);
         Assert.Equal(2, unknown.ExitCode);
         Assert.StartsWith("error: submit: there is no job 'nosuch' in the topology", unknown.Error, StringComparison.Ordinal);
-        var waited = await Programs.RunClientAsync(["submit", "hello", "--id", "second", "--wait", .. cluster]);
+        var waited = await Programs.RunClientAsync(["submit", "hello", "--id=second", "--arg=who=you", "--wait", .. cluster]);
         Assert.Equal(0, waited.ExitCode);
         Assert.Contains("Finished", waited.Output, StringComparison.Ordinal);
         var failing = await Programs.RunClientAsync(["submit", "slow", "--id", "third", "--wait", .. cluster]);
@@ -95,16 +96,26 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, listed.ExitCode);
         Assert.Contains("\"id\": \"second\"", listed.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("\"id\": \"third\"", listed.Output, StringComparison.Ordinal);
-        var cancelEnded = await Programs.RunClientAsync(["cancel", "first", .. cluster]);
+        var cancelEnded = await Programs.RunClientAsync(["cancel", "first", "--json", .. cluster]);
         Assert.Equal(1, cancelEnded.ExitCode);
         Assert.StartsWith("error: refused: order first is already Finished", cancelEnded.Error, StringComparison.Ordinal);
+        var cancelAnswer = JsonDocument.Parse(cancelEnded.Output).RootElement;
+        Assert.Equal("first", cancelAnswer.GetProperty("order").GetString());
+        Assert.False(cancelAnswer.GetProperty("accepted").GetBoolean());
+        Assert.StartsWith("order first is already Finished", cancelAnswer.GetProperty("message").GetString(), StringComparison.Ordinal);
         var cancelMissing = await Programs.RunClientAsync(["cancel", "nosuch", .. cluster]);
         Assert.Equal(1, cancelMissing.ExitCode);
         Assert.StartsWith("error: there is no order 'nosuch'", cancelMissing.Error, StringComparison.Ordinal);
         var subagents = await Programs.RunClientAsync(["subagents", "--json", .. cluster]);
         Assert.Equal(0, subagents.ExitCode);
         Assert.Contains("\"id\": \"sub-c\"", subagents.Output, StringComparison.Ordinal);
-        Assert.Equal(0, (await Programs.RunClientAsync(["disable", "sub-c", .. cluster])).ExitCode);
+        var disabled = await Programs.RunClientAsync(["disable", "sub-c", "--json", .. cluster]);
+        Assert.True(disabled.ExitCode == 0, disabled.Error);
+        var disableAnswer = JsonDocument.Parse(disabled.Output).RootElement;
+        Assert.Equal("sub-c", disableAnswer.GetProperty("subagent").GetString());
+        Assert.False(disableAnswer.GetProperty("enabled").GetBoolean());
+        Assert.True(disableAnswer.GetProperty("accepted").GetBoolean());
+        Assert.NotEmpty(disableAnswer.GetProperty("messages").EnumerateArray());
         Assert.True((await orders.SubmitAsync("on-a-only", "hello", ("who", "a"))).Accepted);
         Assert.Equal("sub-a", (await orders.WaitForAsync("on-a-only", o => o.State == OrderState.Finished)).Subagent);
 
@@ -144,6 +155,46 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
         var timedOut = await orders.WaitForAsync("too-slow", o => o.State.IsTerminal());
         Assert.Equal(OrderState.Failed, timedOut.State);
         Assert.Equal(OrderReason.Timeout, timedOut.Reason);
+    }
+
+    [Fact]
+    public async Task Applying_a_topology_that_removes_an_agent_cluster_with_a_running_order_needs_force()
+    {
+        await using var agents = await DirectorHarness.StartCoupledAsync(FaultDatabase.Sqlite, output, Topology);
+        var orders = new OrderClient(agents);
+        string[] cluster = ["--database", agents.Database.Setting, "--cluster-id", agents.Database.ClusterId, "--service-id", agents.Database.ServiceId];
+        var pidFile = Path.Combine(_scratch, "running.pid");
+        Assert.True((await orders.SubmitAsync("running", "hold", ("pidfile", pidFile))).Accepted);
+        await orders.WaitForAsync("running", o => o.State == OrderState.Processing);
+        var pid = await ReadPidAsync(agents, pidFile);
+        var empty = Path.Combine(_scratch, "empty.json");
+        await File.WriteAllTextAsync(empty, "{}");
+
+        var refused = await Programs.RunClientAsync(["apply", "-f", empty, .. cluster]);
+
+        Assert.Equal(1, refused.ExitCode);
+        var line = Assert.Single(refused.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("error: refused: agent cluster agent-1 is removed but has 1 running and 0 pending order(s) (running)", line, StringComparison.Ordinal);
+        Assert.Contains("--force", line, StringComparison.Ordinal);
+        var unchanged = await Programs.RunClientAsync(["agents", "--json", .. cluster]);
+        Assert.True(unchanged.ExitCode == 0, unchanged.Error);
+        Assert.Equal(DirectorHarness.Agent, Assert.Single(JsonDocument.Parse(unchanged.Output).RootElement.EnumerateArray()).GetProperty("id").GetString());
+
+        var forced = await Programs.RunClientAsync(["apply", "-f", empty, "--force", .. cluster]);
+
+        Assert.True(forced.ExitCode == 0, forced.Error);
+        Assert.Contains("forced: agent cluster agent-1 is removed but has 1 running", forced.Output, StringComparison.Ordinal);
+        var gone = await Programs.RunClientAsync(["agents", "--json", .. cluster]);
+        Assert.True(gone.ExitCode == 0, gone.Error);
+        Assert.Empty(JsonDocument.Parse(gone.Output).RootElement.EnumerateArray());
+
+        // The forced order fails once its subagent, removed with the agent cluster, stops (killing its process), and
+        // says so.
+        var ended = await orders.WaitForAsync("running", o => o.State.IsTerminal());
+        Assert.Equal(OrderState.Failed, ended.State);
+        Assert.Equal(OrderReason.ProcessLost, ended.Reason);
+        Assert.Contains("it was removed from the topology", ended.History[^1].Detail, StringComparison.Ordinal);
+        await agents.Cluster.WaitUntilAsync(() => Task.FromResult(!ProcessAlive(pid)), "the removed subagent's process is gone");
     }
 
     [Fact]
