@@ -23,8 +23,8 @@ internal sealed class DispatcherCore
     // Processing orders by subagent: polls, losses and checks look at these, not at every open order (a long
     // Pending queue would make each poll cost as much as the queue).
     private readonly Dictionary<string, HashSet<string>> _processing = new(StringComparer.Ordinal);
-    private readonly HashSet<string>[] _dirty = [.. Enumerable.Range(0, Lanes).Select(_ => new HashSet<string>(StringComparer.Ordinal))];
-    private readonly List<(string Subagent, Outgoing Command)>[] _afterCommit = [.. Enumerable.Range(0, Lanes).Select(_ => new List<(string, Outgoing)>())];
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private readonly List<(string Subagent, Outgoing Command)> _afterCommit = [];
     private readonly HashSet<string> _disabled;
     private readonly Guid _incarnation = Guid.NewGuid();
     private TimeSpan _leadUntil = TimeSpan.MinValue;
@@ -68,15 +68,8 @@ internal sealed class DispatcherCore
     /// <summary>The settings changed since <see cref="SettingsWritten"/> (epoch, lead node, disabled set, cursors).</summary>
     public bool SettingsDirty { get; private set; }
 
-    /// <summary>
-    /// Orders are written in this many lanes, by their id: an order's writes always take the same lane, so they stay
-    /// in order, while batches of different lanes are written at the same time.
-    /// </summary>
-    public const int Lanes = 1;
-
-    public bool HasBatch(int lane) => _dirty[lane].Count > 0 || _afterCommit[lane].Count > 0;
-
-    public static int LaneOf(string orderId) => (StringComparer.Ordinal.GetHashCode(orderId) & int.MaxValue) % Lanes;
+    /// <summary>Whether there are changed orders to write, or commands waiting for a write.</summary>
+    public bool HasBatch => _dirty.Count > 0 || _afterCommit.Count > 0;
 
     public int PendingCount => _pending.Count;
 
@@ -99,7 +92,7 @@ internal sealed class DispatcherCore
         var entry = new OpenOrder(order, 0) { ProcessingSince = now, PendingSince = now };
         Track(entry, null);
         _orders[order.Id] = entry;
-        _dirty[LaneOf(order.Id)].Add(order.Id);
+        _dirty.Add(order.Id);
         return entry;
     }
 
@@ -108,8 +101,8 @@ internal sealed class DispatcherCore
     {
         Untrack(entry.Record);
         _orders.Remove(entry.Record.Id);
-        _dirty[LaneOf(entry.Record.Id)].Remove(entry.Record.Id);
-        _afterCommit[LaneOf(entry.Record.Id)].RemoveAll(c => c.Command.Run.OrderId == entry.Record.Id);
+        _dirty.Remove(entry.Record.Id);
+        _afterCommit.RemoveAll(c => c.Command.Run.OrderId == entry.Record.Id);
     }
 
     /// <summary>Applies a step of <see cref="OrderMachine"/> to a held order.</summary>
@@ -151,12 +144,12 @@ internal sealed class DispatcherCore
                 Track(entry, before);
             }
 
-            _dirty[LaneOf(step.Order.Id)].Add(step.Order.Id);
+            _dirty.Add(step.Order.Id);
         }
 
         foreach (var command in step.Commands)
         {
-            _afterCommit[LaneOf(command.OrderId)].Add((command.Subagent, new Outgoing(new RunRef(command.OrderId, command.Attempt), command is KillProcess)));
+            _afterCommit.Add((command.Subagent, new Outgoing(new RunRef(command.OrderId, command.Attempt), command is KillProcess)));
         }
 
         return step;
@@ -450,13 +443,13 @@ internal sealed class DispatcherCore
     // ---- batches ----
 
     /// <summary>The orders to write now (with the version each must have) and the commands that wait for them.</summary>
-    public OrderBatch TakeBatch(int lane)
+    public OrderBatch TakeBatch()
     {
-        var writes = _dirty[lane].Select(id => _orders[id]).Select(o => (o, o.Record)).ToList();
-        var commands = _afterCommit[lane].ToList();
-        _dirty[lane].Clear();
-        _afterCommit[lane].Clear();
-        return new OrderBatch(lane, writes, commands);
+        var writes = _dirty.Select(id => _orders[id]).Select(o => (o, o.Record)).ToList();
+        var commands = _afterCommit.ToList();
+        _dirty.Clear();
+        _afterCommit.Clear();
+        return new OrderBatch(writes, commands);
     }
 
     /// <summary>
@@ -512,11 +505,11 @@ internal sealed class DispatcherCore
         {
             if (_orders.GetValueOrDefault(entry.Record.Id) == entry)
             {
-                _dirty[batch.Lane].Add(entry.Record.Id);
+                _dirty.Add(entry.Record.Id);
             }
         }
 
-        _afterCommit[batch.Lane].InsertRange(0, batch.Commands);
+        _afterCommit.InsertRange(0, batch.Commands);
     }
 
     // ---- views ----
@@ -652,4 +645,4 @@ internal sealed class DispatcherCore
 }
 
 /// <summary>Orders to write, each with the record as it was taken, and the commands that wait for them.</summary>
-internal sealed record OrderBatch(int Lane, IReadOnlyList<(OpenOrder Entry, OrderRecord Record)> Writes, IReadOnlyList<(string Subagent, Outgoing Command)> Commands);
+internal sealed record OrderBatch(IReadOnlyList<(OpenOrder Entry, OrderRecord Record)> Writes, IReadOnlyList<(string Subagent, Outgoing Command)> Commands);

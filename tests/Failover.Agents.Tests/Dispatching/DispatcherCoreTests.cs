@@ -213,11 +213,11 @@ public sealed class DispatcherCoreTests
         var core = NewCore();
         PollAll(core, topology);
         var order = Submit(core, topology, "o1");
-        core.TakeBatch(0);
+        core.TakeBatch();
         core.Dispatch(_now, Utc, topology, Timeout, full: true);
 
         Assert.Null(order.Record.Waiting);
-        Assert.False(core.HasBatch(0));
+        Assert.False(core.HasBatch);
         Assert.Equal("no active director leads agent agent-1", core.View("o1")!.Waiting);
         Assert.Null(core.View("unknown"));
 
@@ -287,7 +287,7 @@ public sealed class DispatcherCoreTests
         var core = Leading(topology);
         var entry = core.Add(OrderMachine.Submit("o1", "work", new Dictionary<string, string>(), Utc).Order, _now);
         core.Dispatch(_now, Utc, topology, Timeout, full: false);
-        var batch = core.TakeBatch(DispatcherCore.LaneOf("o1"));
+        var batch = core.TakeBatch();
         var stored = new StoredRecord("o1", "workers", "Finished", "{}", 3, Utc);
 
         core.Committed(batch, [new RecordWriteResult(false, 0, stored)]);
@@ -300,7 +300,7 @@ public sealed class DispatcherCoreTests
             var again = core.Add(OrderMachine.Submit("o2", "work", new Dictionary<string, string>(), Utc).Order, _now);
             Commit(core);
             core.Apply(again, OrderMachine.Cancel(again.Record, Utc), _now);
-            core.Committed(core.TakeBatch(DispatcherCore.LaneOf("o2")), [new RecordWriteResult(false, 0, stored)]);
+            core.Committed(core.TakeBatch(), [new RecordWriteResult(false, 0, stored)]);
         });
     }
 
@@ -336,11 +336,8 @@ public sealed class DispatcherCoreTests
 
     private static void Commit(DispatcherCore core)
     {
-        for (var lane = 0; lane < DispatcherCore.Lanes; lane++)
-        {
-            var batch = core.TakeBatch(lane);
-            core.Committed(batch, [.. batch.Writes.Select(w => new RecordWriteResult(true, w.Entry.Version + 1, null))]);
-        }
+        var batch = core.TakeBatch();
+        core.Committed(batch, [.. batch.Writes.Select(w => new RecordWriteResult(true, w.Entry.Version + 1, null))]);
     }
 
     private static void Deliver(DispatcherCore core, TopologyDocument topology, string subagent) =>

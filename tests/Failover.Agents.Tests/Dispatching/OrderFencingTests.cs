@@ -131,14 +131,11 @@ public sealed class OrderFencingTests : IAsyncLifetime
         core.Dispatch(_now, Utc, Topology, Timeout, full: true);
     }
 
-    /// <summary>What the grain's flush does: every lane's batch written under <paramref name="fence"/>, then committed.</summary>
+    /// <summary>What the grain's flush does: the batch written under <paramref name="fence"/>, then committed.</summary>
     private async Task WriteAsync(DispatcherCore core, ActivationFence fence)
     {
-        for (var lane = 0; lane < DispatcherCore.Lanes; lane++)
-        {
-            var batch = core.TakeBatch(lane);
-            core.Committed(batch, await Orders.WriteBatchAsync(Dispatcher, batch, fence, CancellationToken.None));
-        }
+        var batch = core.TakeBatch();
+        core.Committed(batch, await Orders.WriteBatchAsync(Dispatcher, batch, fence, CancellationToken.None));
     }
 
     private async Task<IReadOnlyList<StoredRecord>> StoredAsync() =>
