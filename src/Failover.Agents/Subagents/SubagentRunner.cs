@@ -58,8 +58,6 @@ internal sealed partial class SubagentRunner : IAsyncDisposable
 
     private TimeSpan Now => _time.GetElapsedTime(0, _time.GetTimestamp());
 
-    public IReadOnlyCollection<string> Dispatchers { get; private set; } = [];
-
     /// <summary>Starts polling the dispatchers not yet polled; dispatchers that left keep their loop until disposal (harmless: it polls nothing new).</summary>
     public void Follow(IReadOnlyList<string> dispatchers)
     {
@@ -72,8 +70,6 @@ internal sealed partial class SubagentRunner : IAsyncDisposable
                 _loops.Add(PollLoopAsync(key, _stop.Token));
                 _loops.Add(ReportLoopAsync(key, signal, _stop.Token));
             }
-
-            Dispatchers = [.. _reportSignals.Keys];
         }
     }
 
