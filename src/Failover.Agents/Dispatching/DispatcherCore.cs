@@ -1,6 +1,5 @@
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Orders;
-using Failover.Agents.Subagents;
 using Failover.Agents.Topology;
 using Failover.Storage.Records;
 

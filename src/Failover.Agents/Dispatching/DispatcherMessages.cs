@@ -1,6 +1,5 @@
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Orders;
-using Failover.Agents.Subagents;
 
 namespace Failover.Agents.Dispatching;
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using Failover.Agents.FailoverPairs;
+using Failover.Agents.Orders;
 
 namespace Failover.Agents.Subagents;
 
