@@ -214,7 +214,15 @@ internal sealed class DispatcherCore
     public void Heard(SubagentPoll poll, TimeSpan now, DateTime utc, TopologyDocument topology)
     {
         var link = Link(poll.Subagent, now);
+        if (link.Incarnation == poll.Incarnation && poll.Sequence <= link.LastPoll)
+        {
+            // An older poll than one already heard: it was held up, and its sender gave up on it and polled again.
+            // What it knows is old news: a start delivered since would look as if it never ran.
+            return;
+        }
+
         var restarted = link.Incarnation is not null && link.Incarnation != poll.Incarnation;
+        link.LastPoll = poll.Sequence;
         link.LastHeard = now;
         link.ReportedRunning = poll.Running;
         link.Incarnation = poll.Incarnation;
@@ -263,10 +271,17 @@ internal sealed class DispatcherCore
         }
     }
 
-    /// <summary>The commands for a subagent, now. Starts whose order has moved on are dropped.</summary>
-    public (IReadOnlyList<JobRun> Start, IReadOnlyList<RunRef> Kill) TakeCommands(string subagent, string incarnation, TopologyDocument topology)
+    /// <summary>
+    /// The commands for the answer to <paramref name="poll"/>, now; none when a newer poll of the subagent was heard
+    /// (its sender no longer waits for this answer). Starts whose order has moved on are dropped.
+    /// </summary>
+    public (IReadOnlyList<JobRun> Start, IReadOnlyList<RunRef> Kill) TakeCommands(SubagentPoll poll, TopologyDocument topology)
     {
-        if (!_links.TryGetValue(subagent, out var link) || link.Outbox.Count == 0)
+        ArgumentNullException.ThrowIfNull(poll);
+        var subagent = poll.Subagent;
+        var incarnation = poll.Incarnation;
+        if (!_links.TryGetValue(subagent, out var link) || link.Outbox.Count == 0
+            || link.Incarnation != incarnation || link.LastPoll != poll.Sequence)
         {
             return ([], []);
         }
@@ -306,13 +321,18 @@ internal sealed class DispatcherCore
         }
 
         var order = entry.Record;
+        // A run re-attached under a newer epoch still reports the epoch it was started under: from the subagent the
+        // order runs on, with its attempt, it is that very run (an earlier start of the attempt there never ran).
+        var epoch = order.State == OrderState.Processing && order.Subagent == subagent && order.Attempt == report.Attempt
+            ? Math.Max(report.Epoch, order.Epoch)
+            : report.Epoch;
         var step = report.End switch
         {
-            RunEnd.Exited => OrderMachine.Exited(order, report.Attempt, report.Epoch, report.ExitCode ?? -1, utc),
+            RunEnd.Exited => OrderMachine.Exited(order, report.Attempt, epoch, report.ExitCode ?? -1, utc),
             RunEnd.TimedOut => OrderMachine.TimedOut(order, report.Attempt, topology.FindJob(order.Job)?.Timeout ?? TimeSpan.Zero, utc),
-            RunEnd.StartFailed => OrderMachine.Failed(order, report.Attempt, report.Epoch, OrderReason.StartFailed, report.Detail ?? "did not start", utc),
+            RunEnd.StartFailed => OrderMachine.Failed(order, report.Attempt, epoch, OrderReason.StartFailed, report.Detail ?? "did not start", utc),
             RunEnd.Refused => OrderMachine.StartRefused(order, subagent, report.Attempt, report.Detail ?? "refused", utc),
-            _ => OrderMachine.Failed(order, report.Attempt, report.Epoch, OrderReason.ProcessLost, report.Detail ?? $"killed on {subagent}", utc),
+            _ => OrderMachine.Failed(order, report.Attempt, epoch, OrderReason.ProcessLost, report.Detail ?? $"killed on {subagent}", utc),
         };
         if (step.Changed && step.Order.State.IsTerminal())
         {

@@ -183,7 +183,7 @@ public sealed partial class JobDispatcherGrain(
             }
         }
 
-        var (start, kill) = Core.TakeCommands(poll.Subagent, poll.Incarnation, Topology);
+        var (start, kill) = Core.TakeCommands(poll, Topology);
         return new PollAnswer(Core.Epoch, Core.IsLeading(Now), start, kill);
     }
 

@@ -14,6 +14,7 @@ internal sealed class SubagentMachine
 {
     private readonly Dictionary<(string Dispatcher, RunRef Run), SubagentRun> _runs = [];
     private readonly Queue<SubagentRun> _waiting = new();
+    private readonly Dictionary<string, long> _polls = new(StringComparer.Ordinal);
     private TimeSpan _lastLed;
 
     public SubagentMachine(string id, int processLimit, TimeSpan? selfFencing, TimeSpan now)
@@ -36,9 +37,15 @@ internal sealed class SubagentMachine
     /// <summary>Launched runs whose end has not come back yet.</summary>
     public int Running { get; private set; }
 
-    /// <summary>The poll for <paramref name="dispatcher"/> now: every run of it this subagent holds.</summary>
-    public SubagentPoll Poll(string dispatcher, string incarnation, bool wait) =>
-        new(Id, incarnation, Epoch, [.. _runs.Keys.Where(k => k.Dispatcher == dispatcher).Select(k => k.Run)], Running, wait);
+    /// <summary>
+    /// The next poll for <paramref name="dispatcher"/>: every run of it this subagent holds, numbered after the one
+    /// before (whose answer its host has received or given up on).
+    /// </summary>
+    public SubagentPoll Poll(string dispatcher, string incarnation, bool wait)
+    {
+        var sequence = _polls[dispatcher] = _polls.GetValueOrDefault(dispatcher) + 1;
+        return new(Id, incarnation, Epoch, [.. _runs.Keys.Where(k => k.Dispatcher == dispatcher).Select(k => k.Run)], Running, wait, sequence);
+    }
 
     /// <summary>
     /// A dispatcher's answer: kills first, then starts. A start under an older epoch than seen is refused (reported,
