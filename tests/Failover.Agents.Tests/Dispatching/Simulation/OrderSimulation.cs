@@ -24,10 +24,10 @@ internal sealed class OrderSimulation
     private const string Key = "workers";
     private const string Once = "once";
     private const string Again = "again";
-    private static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan Lease = TimeSpan.FromMilliseconds(600);
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Lease = TimeSpan.FromMilliseconds(800);
     private static readonly TimeSpan Tail = TimeSpan.FromSeconds(20);
     private static readonly DateTime Utc0 = new(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc);
 
@@ -71,14 +71,14 @@ internal sealed class OrderSimulation
             $$"""{ "id": "{{id}}", "agent": "agent-1", "node": "node-{{(char)('a' + i)}}", "processLimit": {{_random.Next(1, 4)}} }"""));
         _topology = TopologyParser.Parse($$"""
             {
-              "agentClusters": [ { "id": "agent-1", "directors": { "primary": "node-a", "secondary": "node-b" }, "heartbeat": "100ms", "heartbeatTimeout": "1s" } ],
+              "agentClusters": [ { "id": "agent-1", "directors": { "primary": "node-a", "secondary": "node-b" }, "heartbeat": "200ms", "heartbeatTimeout": "1s" } ],
               "subagents": [ {{subagents}} ],
               "subagentClusters": [ { "id": "{{Key}}", "agent": "agent-1", "subagents": { {{priorities}} } } ],
               "jobs": [ { "id": "{{Once}}", "agent": "agent-1", "subagentCluster": "{{Key}}", "builtin": "noop", "restartable": false },
                         { "id": "{{Again}}", "agent": "agent-1", "subagentCluster": "{{Key}}", "builtin": "noop", "restartable": true } ]
             }
             """);
-        _faultPhase = TimeSpan.FromMilliseconds(_random.Next(2_000, 5_000));
+        _faultPhase = TimeSpan.FromMilliseconds(_random.Next(1_500, 4_000));
         _loss = _random.NextDouble() * 0.3;
         _maxDelayMs = _random.Next(2) == 0 ? _random.Next(5, 50) : _random.Next(50, 2_500);
         _writeFailure = _random.NextDouble() * 0.3;
@@ -117,7 +117,7 @@ internal sealed class OrderSimulation
 
         At(TimeSpan.Zero, DirectorLeads);
         At(Tick, TimerTick);
-        var orders = _random.Next(5, 16);
+        var orders = _random.Next(4, 13);
         for (var i = 0; i < orders; i++)
         {
             At(Ms(_random.Next(0, (int)_faultPhase.TotalMilliseconds)), Submit);
@@ -356,13 +356,13 @@ internal sealed class OrderSimulation
 
     private void DirectorLeads()
     {
-        At(Now + Ms(_random.Next(80, 150)), DirectorLeads);
+        At(Now + Ms(_random.Next(150, 250)), DirectorLeads);
         if (Now < _directorPausedUntil)
         {
             return;
         }
 
-        if (Faulty && _random.Next(40) == 0)
+        if (Faulty && _random.Next(20) == 0)
         {
             _kinds.Add("epoch-change");
             _epoch++;
