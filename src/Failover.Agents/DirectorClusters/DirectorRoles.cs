@@ -12,22 +12,6 @@ public sealed class DirectorRoles(SiloHealth health, TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<string, (DirectorInstance Instance, DirectorLease Lease)> _held = new(StringComparer.Ordinal);
 
-    /// <summary>Whether this silo's director of <paramref name="agentId"/> may act as active now, and with which token.</summary>
-    public bool IsActing(string agentId, out long epoch)
-    {
-        epoch = 0;
-        if (!_held.TryGetValue(agentId, out var held) || !health.HoldsLease)
-        {
-            return false;
-        }
-
-        lock (held.Lease)
-        {
-            epoch = held.Lease.Epoch;
-            return held.Lease.IsActing(MonotonicClock.Now(timeProvider));
-        }
-    }
-
     /// <summary>The agent clusters whose director on this silo acts as active now, with the lead to hand to their dispatchers.</summary>
     public IReadOnlyList<(string Agent, long Epoch, DirectorClusterState? State, TimeSpan Remaining)> Acting()
     {

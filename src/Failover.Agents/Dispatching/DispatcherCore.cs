@@ -1,6 +1,5 @@
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Orders;
-using Failover.Agents.Subagents;
 using Failover.Agents.Topology;
 using Failover.Storage.Records;
 
@@ -23,8 +22,8 @@ internal sealed class DispatcherCore
     // Processing orders by subagent: polls, losses and checks look at these, not at every open order (a long
     // Pending queue would make each poll cost as much as the queue).
     private readonly Dictionary<string, HashSet<string>> _processing = new(StringComparer.Ordinal);
-    private readonly HashSet<string>[] _dirty = [.. Enumerable.Range(0, Lanes).Select(_ => new HashSet<string>(StringComparer.Ordinal))];
-    private readonly List<(string Subagent, Outgoing Command)>[] _afterCommit = [.. Enumerable.Range(0, Lanes).Select(_ => new List<(string, Outgoing)>())];
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private readonly List<(string Subagent, Outgoing Command)> _afterCommit = [];
     private readonly HashSet<string> _disabled;
     private readonly Guid _incarnation = Guid.NewGuid();
     private TimeSpan _leadUntil = TimeSpan.MinValue;
@@ -68,15 +67,8 @@ internal sealed class DispatcherCore
     /// <summary>The settings changed since <see cref="SettingsWritten"/> (epoch, lead node, disabled set, cursors).</summary>
     public bool SettingsDirty { get; private set; }
 
-    /// <summary>
-    /// Orders are written in this many lanes, by their id: an order's writes always take the same lane, so they stay
-    /// in order, while batches of different lanes are written at the same time.
-    /// </summary>
-    public const int Lanes = 1;
-
-    public bool HasBatch(int lane) => _dirty[lane].Count > 0 || _afterCommit[lane].Count > 0;
-
-    public static int LaneOf(string orderId) => (StringComparer.Ordinal.GetHashCode(orderId) & int.MaxValue) % Lanes;
+    /// <summary>Whether there are changed orders to write, or commands waiting for a write.</summary>
+    public bool HasBatch => _dirty.Count > 0 || _afterCommit.Count > 0;
 
     public int PendingCount => _pending.Count;
 
@@ -99,7 +91,7 @@ internal sealed class DispatcherCore
         var entry = new OpenOrder(order, 0) { ProcessingSince = now, PendingSince = now };
         Track(entry, null);
         _orders[order.Id] = entry;
-        _dirty[LaneOf(order.Id)].Add(order.Id);
+        _dirty.Add(order.Id);
         return entry;
     }
 
@@ -108,8 +100,8 @@ internal sealed class DispatcherCore
     {
         Untrack(entry.Record);
         _orders.Remove(entry.Record.Id);
-        _dirty[LaneOf(entry.Record.Id)].Remove(entry.Record.Id);
-        _afterCommit[LaneOf(entry.Record.Id)].RemoveAll(c => c.Command.Run.OrderId == entry.Record.Id);
+        _dirty.Remove(entry.Record.Id);
+        _afterCommit.RemoveAll(c => c.Command.Run.OrderId == entry.Record.Id);
     }
 
     /// <summary>Applies a step of <see cref="OrderMachine"/> to a held order.</summary>
@@ -151,12 +143,12 @@ internal sealed class DispatcherCore
                 Track(entry, before);
             }
 
-            _dirty[LaneOf(step.Order.Id)].Add(step.Order.Id);
+            _dirty.Add(step.Order.Id);
         }
 
         foreach (var command in step.Commands)
         {
-            _afterCommit[LaneOf(command.OrderId)].Add((command.Subagent, new Outgoing(new RunRef(command.OrderId, command.Attempt), command is KillProcess)));
+            _afterCommit.Add((command.Subagent, new Outgoing(new RunRef(command.OrderId, command.Attempt), command is KillProcess)));
         }
 
         return step;
@@ -222,7 +214,15 @@ internal sealed class DispatcherCore
     public void Heard(SubagentPoll poll, TimeSpan now, DateTime utc, TopologyDocument topology)
     {
         var link = Link(poll.Subagent, now);
+        if (link.Incarnation == poll.Incarnation && poll.Sequence <= link.LastPoll)
+        {
+            // An older poll than one already heard: it was held up, and its sender gave up on it and polled again.
+            // What it knows is old news: a start delivered since would look as if it never ran.
+            return;
+        }
+
         var restarted = link.Incarnation is not null && link.Incarnation != poll.Incarnation;
+        link.LastPoll = poll.Sequence;
         link.LastHeard = now;
         link.ReportedRunning = poll.Running;
         link.Incarnation = poll.Incarnation;
@@ -271,10 +271,17 @@ internal sealed class DispatcherCore
         }
     }
 
-    /// <summary>The commands for a subagent, now. Starts whose order has moved on are dropped.</summary>
-    public (IReadOnlyList<JobRun> Start, IReadOnlyList<RunRef> Kill) TakeCommands(string subagent, string incarnation, TopologyDocument topology)
+    /// <summary>
+    /// The commands for the answer to <paramref name="poll"/>, now; none when a newer poll of the subagent was heard
+    /// (its sender no longer waits for this answer). Starts whose order has moved on are dropped.
+    /// </summary>
+    public (IReadOnlyList<JobRun> Start, IReadOnlyList<RunRef> Kill) TakeCommands(SubagentPoll poll, TopologyDocument topology)
     {
-        if (!_links.TryGetValue(subagent, out var link) || link.Outbox.Count == 0)
+        ArgumentNullException.ThrowIfNull(poll);
+        var subagent = poll.Subagent;
+        var incarnation = poll.Incarnation;
+        if (!_links.TryGetValue(subagent, out var link) || link.Outbox.Count == 0
+            || link.Incarnation != incarnation || link.LastPoll != poll.Sequence)
         {
             return ([], []);
         }
@@ -314,13 +321,18 @@ internal sealed class DispatcherCore
         }
 
         var order = entry.Record;
+        // A run re-attached under a newer epoch still reports the epoch it was started under: from the subagent the
+        // order runs on, with its attempt, it is that very run (an earlier start of the attempt there never ran).
+        var epoch = order.State == OrderState.Processing && order.Subagent == subagent && order.Attempt == report.Attempt
+            ? Math.Max(report.Epoch, order.Epoch)
+            : report.Epoch;
         var step = report.End switch
         {
-            RunEnd.Exited => OrderMachine.Exited(order, report.Attempt, report.Epoch, report.ExitCode ?? -1, utc),
+            RunEnd.Exited => OrderMachine.Exited(order, report.Attempt, epoch, report.ExitCode ?? -1, utc),
             RunEnd.TimedOut => OrderMachine.TimedOut(order, report.Attempt, topology.FindJob(order.Job)?.Timeout ?? TimeSpan.Zero, utc),
-            RunEnd.StartFailed => OrderMachine.Failed(order, report.Attempt, report.Epoch, OrderReason.StartFailed, report.Detail ?? "did not start", utc),
+            RunEnd.StartFailed => OrderMachine.Failed(order, report.Attempt, epoch, OrderReason.StartFailed, report.Detail ?? "did not start", utc),
             RunEnd.Refused => OrderMachine.StartRefused(order, subagent, report.Attempt, report.Detail ?? "refused", utc),
-            _ => OrderMachine.Failed(order, report.Attempt, report.Epoch, OrderReason.ProcessLost, report.Detail ?? $"killed on {subagent}", utc),
+            _ => OrderMachine.Failed(order, report.Attempt, epoch, OrderReason.ProcessLost, report.Detail ?? $"killed on {subagent}", utc),
         };
         if (step.Changed && step.Order.State.IsTerminal())
         {
@@ -455,13 +467,13 @@ internal sealed class DispatcherCore
     // ---- batches ----
 
     /// <summary>The orders to write now (with the version each must have) and the commands that wait for them.</summary>
-    public OrderBatch TakeBatch(int lane)
+    public OrderBatch TakeBatch()
     {
-        var writes = _dirty[lane].Select(id => _orders[id]).Select(o => (o, o.Record)).ToList();
-        var commands = _afterCommit[lane].ToList();
-        _dirty[lane].Clear();
-        _afterCommit[lane].Clear();
-        return new OrderBatch(lane, writes, commands);
+        var writes = _dirty.Select(id => _orders[id]).Select(o => (o, o.Record)).ToList();
+        var commands = _afterCommit.ToList();
+        _dirty.Clear();
+        _afterCommit.Clear();
+        return new OrderBatch(writes, commands);
     }
 
     /// <summary>
@@ -517,11 +529,11 @@ internal sealed class DispatcherCore
         {
             if (_orders.GetValueOrDefault(entry.Record.Id) == entry)
             {
-                _dirty[batch.Lane].Add(entry.Record.Id);
+                _dirty.Add(entry.Record.Id);
             }
         }
 
-        _afterCommit[batch.Lane].InsertRange(0, batch.Commands);
+        _afterCommit.InsertRange(0, batch.Commands);
     }
 
     // ---- views ----
@@ -657,4 +669,4 @@ internal sealed class DispatcherCore
 }
 
 /// <summary>Orders to write, each with the record as it was taken, and the commands that wait for them.</summary>
-internal sealed record OrderBatch(int Lane, IReadOnlyList<(OpenOrder Entry, OrderRecord Record)> Writes, IReadOnlyList<(string Subagent, Outgoing Command)> Commands);
+internal sealed record OrderBatch(IReadOnlyList<(OpenOrder Entry, OrderRecord Record)> Writes, IReadOnlyList<(string Subagent, Outgoing Command)> Commands);

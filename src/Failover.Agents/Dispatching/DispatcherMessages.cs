@@ -1,6 +1,5 @@
 using Failover.Agents.DirectorClusters;
 using Failover.Agents.Orders;
-using Failover.Agents.Subagents;
 
 namespace Failover.Agents.Dispatching;
 
@@ -19,10 +18,14 @@ public sealed record RunRef(string OrderId, int Attempt);
 /// <param name="Epoch">The highest fencing token the subagent has seen for its agent.</param>
 /// <param name="Running">Processes the subagent runs now, for all dispatchers (its process limit is shared).</param>
 /// <param name="Wait">Whether the answer may wait (up to the heartbeat period) for commands.</param>
+/// <param name="Sequence">
+/// Counts the incarnation's polls of this dispatcher, one at a time: a poll heard after a newer one is old news, and
+/// only the newest poll is answered with commands (a subagent that gave up on an answer throws it away).
+/// </param>
 [GenerateSerializer]
 [Alias("Failover.SubagentPoll")]
 public sealed record SubagentPoll(
-    string Subagent, string Incarnation, long Epoch, IReadOnlyList<RunRef> Known, int Running, bool Wait);
+    string Subagent, string Incarnation, long Epoch, IReadOnlyList<RunRef> Known, int Running, bool Wait, long Sequence);
 
 /// <summary>What a subagent must do: the runs to start (all under <see cref="Epoch"/>) and the runs to kill.</summary>
 /// <param name="Leading">Whether an active director leads this dispatcher now (for the subagent's self-fencing).</param>

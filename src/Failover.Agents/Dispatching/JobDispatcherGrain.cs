@@ -39,8 +39,8 @@ public sealed partial class JobDispatcherGrain(
     private Task _settingsWrite = Task.CompletedTask;
     private DispatcherCore? _core;
     private ActivationFence _fence;
-    private readonly Task?[] _flushing = new Task?[DispatcherCore.Lanes];
-    private readonly TaskCompletionSource[] _nextFlush = [.. Enumerable.Range(0, DispatcherCore.Lanes).Select(_ => NewFlush())];
+    private Task? _flushing;
+    private TaskCompletionSource _nextFlush = NewFlush();
     private TimeSpan _settingsWrittenAt;
     private IGrainTimer? _timer;
     private WriteStatistics _writes = new(0, 0, 0);
@@ -183,7 +183,7 @@ public sealed partial class JobDispatcherGrain(
             }
         }
 
-        var (start, kill) = Core.TakeCommands(poll.Subagent, poll.Incarnation, Topology);
+        var (start, kill) = Core.TakeCommands(poll, Topology);
         return new PollAnswer(Core.Epoch, Core.IsLeading(Now), start, kill);
     }
 
@@ -311,35 +311,31 @@ public sealed partial class JobDispatcherGrain(
         }
     }
 
-    /// <summary>Writes everything changed so far; callers await the batches that hold their changes.</summary>
+    /// <summary>Writes everything changed so far; callers await the batch that holds their changes.</summary>
     private Task PersistAsync()
     {
-        List<Task>? waiters = null;
-        for (var lane = 0; lane < DispatcherCore.Lanes; lane++)
+        if (!Core.HasBatch)
         {
-            if (!Core.HasBatch(lane))
-            {
-                continue;
-            }
-
-            (waiters ??= []).Add(_nextFlush[lane].Task);
-            if (_flushing[lane] is not { IsCompleted: false })
-            {
-                // A flush with nothing to write completes before the assignment: hence IsCompleted, not only null.
-                _flushing[lane] = FlushAsync(lane);
-            }
+            return Task.CompletedTask;
         }
 
-        return waiters is null ? Task.CompletedTask : Task.WhenAll(waiters);
+        var written = _nextFlush.Task;
+        if (_flushing is not { IsCompleted: false })
+        {
+            // A flush with nothing to write completes before the assignment: hence IsCompleted, not only null.
+            _flushing = FlushAsync();
+        }
+
+        return written;
     }
 
-    private async Task FlushAsync(int lane)
+    private async Task FlushAsync()
     {
-        while (Core.HasBatch(lane))
+        while (Core.HasBatch)
         {
-            var done = _nextFlush[lane];
-            _nextFlush[lane] = NewFlush();
-            var batch = Core.TakeBatch(lane);
+            var done = _nextFlush;
+            _nextFlush = NewFlush();
+            var batch = Core.TakeBatch();
             try
             {
                 var started = timeProvider.GetTimestamp();

@@ -10,6 +10,9 @@ internal sealed class SubagentLink(string id, TimeSpan heardAt)
     /// <summary>Null until the subagent polled this activation.</summary>
     public string? Incarnation { get; set; }
 
+    /// <summary>The sequence number of the newest poll heard from <see cref="Incarnation"/>.</summary>
+    public long LastPoll { get; set; }
+
     /// <summary>All processes it runs, for every dispatcher, as of its last poll.</summary>
     public int ReportedRunning { get; set; }
 

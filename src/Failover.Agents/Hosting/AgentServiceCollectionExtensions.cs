@@ -9,6 +9,7 @@ using Failover.Hosting.Placement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Failover.Agents.Hosting;
 
@@ -26,6 +27,9 @@ public static class AgentServiceCollectionExtensions
             .Bind(configuration.GetSection(AgentOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // The topology watcher and the subagents get options of their own: they need not know this folder.
+        services.AddOptions<TopologyWatchOptions>().Configure<IOptions<AgentOptions>>((watch, agents) => watch.Refresh = agents.Value.TopologyRefresh);
+        services.AddOptions<SubagentOptions>().Configure<IOptions<AgentOptions>>((subagents, agents) => subagents.SelfFencing = agents.Value.SubagentSelfFencing);
         services.TryAddSingleton<TopologyView>();
         services.TryAddSingleton<ShutdownIntent>();
         services.TryAddSingleton<DirectorRoles>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Failover.Agents.Orders;
 using Failover.Agents.Topology;
 
 namespace Failover.Agents.Subagents;

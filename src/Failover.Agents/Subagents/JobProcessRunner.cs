@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using Failover.Agents.Orders;
 
 namespace Failover.Agents.Subagents;
 

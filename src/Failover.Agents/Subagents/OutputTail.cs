@@ -3,7 +3,7 @@ using System.Text;
 namespace Failover.Agents.Subagents;
 
 /// <summary>
-/// The last <see cref="Capacity"/> bytes written to it (a ring buffer, thread-safe, so stdout and stderr interleave by
+/// The last bytes (as many as its capacity) written to it (a ring buffer, thread-safe, so stdout and stderr interleave by
 /// write), decoded as UTF-8 without a broken character at the cut.
 /// </summary>
 internal sealed class OutputTail
@@ -17,8 +17,6 @@ internal sealed class OutputTail
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _ring = new byte[capacity];
     }
-
-    public int Capacity => _ring.Length;
 
     /// <summary>Whether bytes were dropped from the front.</summary>
     public bool Truncated

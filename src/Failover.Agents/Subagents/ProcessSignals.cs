@@ -15,9 +15,6 @@ internal static partial class ProcessSignals
         return Kill(-processGroup, signal) == 0;
     }
 
-    /// <summary>Whether a process with this id exists (zombies included).</summary>
-    public static bool Exists(int processId) => Kill(processId, 0) == 0 || Marshal.GetLastPInvokeError() == 1; // EPERM: exists, not ours
-
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 }

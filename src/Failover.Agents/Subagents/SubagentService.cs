@@ -1,5 +1,4 @@
 using Failover.Agents.Dispatching;
-using Failover.Agents.Hosting;
 using Failover.Agents.Topology;
 using Orleans;
 using Orleans.Runtime;
@@ -19,7 +18,7 @@ internal sealed partial class SubagentService(
     IGrainFactory grains,
     LocalSilo silo,
     JobProcessRunner jobs,
-    IOptions<AgentOptions> options,
+    IOptions<SubagentOptions> options,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : TopologyFollower(topology)
 {
@@ -55,7 +54,7 @@ internal sealed partial class SubagentService(
             if (!_runners.TryGetValue(id, out var runner))
             {
                 runner = new SubagentRunner(
-                    spec, document.FindAgentCluster(spec.Agent), grains, jobs, silo.Incarnation, options.Value.SubagentSelfFencing, timeProvider, _logger);
+                    spec, document.FindAgentCluster(spec.Agent), grains, jobs, silo.Incarnation, options.Value.SelfFencing, timeProvider, _logger);
                 _runners[id] = runner;
                 LogSubagentStarted(id, spec.Agent, silo.NodeName);
             }

@@ -42,8 +42,6 @@ public sealed class TopologyDocument : IEquatable<TopologyDocument>
 
     public JobSpec? FindJob(string id) => Jobs.FirstOrDefault(j => j.Id == id);
 
-    public FileWatchSpec? FindFileWatch(string id) => FileWatches.FirstOrDefault(w => w.Id == id);
-
     /// <summary>The director instances <paramref name="node"/> runs: which agent clusters, as primary or secondary.</summary>
     public IReadOnlyList<(AgentClusterSpec Cluster, DirectorInstance Instance)> AgentClustersDirectedBy(string node) =>
     [

@@ -1,4 +1,3 @@
-using Failover.Agents.Hosting;
 using Orleans;
 using Orleans.Runtime;
 using Failover.Hosting;
@@ -13,7 +12,7 @@ internal sealed partial class TopologyWatcher(
     IGrainFactory grains,
     TopologyView view,
     SiloHealth health,
-    IOptions<AgentOptions> options,
+    IOptions<TopologyWatchOptions> options,
     TimeProvider timeProvider,
     ILogger<TopologyWatcher> logger) : BackgroundService
 {
@@ -31,7 +30,7 @@ internal sealed partial class TopologyWatcher(
             try
             {
                 // Until the silo is Active, look again soon; then at the configured pace.
-                var pause = health.HoldsLease ? options.Value.TopologyRefresh : TimeSpan.FromMilliseconds(50);
+                var pause = health.HoldsLease ? options.Value.Refresh : TimeSpan.FromMilliseconds(50);
                 await Task.Delay(pause, timeProvider, stoppingToken);
             }
             catch (OperationCanceledException)

@@ -15,6 +15,7 @@ public sealed class DispatcherCoreTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
     private static readonly DateTime Utc = new(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc);
 
+    private readonly Dictionary<string, long> _polls = [];
     private TimeSpan _now = TimeSpan.FromSeconds(100);
 
     private static TopologyDocument Topology(string priorities, bool restartable = false, int limit = 1000) => TopologyParser.Parse($$"""
@@ -153,10 +154,75 @@ public sealed class DispatcherCoreTests
         Assert.Equal(OrderReason.ProcessLost, onA.Record.Reason);
         Assert.Contains("director node node-a was lost", onA.Record.History[^1].Detail, StringComparison.Ordinal);
 
-        core.Heard(new SubagentPoll("sub-b", "sub-b@1", 1, [new RunRef("o2", 1)], 1, false), _now, Utc, topology);
+        core.Heard(PollOf("sub-b", "sub-b@1", 1, [new RunRef("o2", 1)], 1), _now, Utc, topology);
         Assert.Equal(OrderState.Processing, onB.Record.State);
         Assert.Equal(2, onB.Record.Epoch);
         Assert.Contains("re-attached under epoch 2", onB.Record.History[^1].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_run_re_attached_under_a_new_epoch_ends_with_the_report_of_the_epoch_it_was_started_under()
+    {
+        var topology = Topology("""{ "sub-a": 1 }""");
+        var core = Leading(topology);
+        var order = Submit(core, topology, "o1");
+        Deliver(core, topology, "sub-a");
+        core.Lead(new DirectorLead("agent-1", 2, "node-b", DirectorClusterState.SwitchedOver, Timeout, core.Ticket(_now)), _now, Utc, topology);
+        core.Heard(PollOf("sub-a", "sub-a@1", 2, [new RunRef("o1", 1)], 1), _now, Utc, topology);
+        Assert.Equal(2, order.Record.Epoch);
+
+        core.Reported("sub-a", new RunReport("o1", 1, 1, RunEnd.Exited, 0, null, 5, "done"), _now, Utc, topology);
+
+        Assert.Equal(OrderState.Finished, order.Record.State);
+    }
+
+    [Fact]
+    public void A_report_under_an_older_epoch_from_another_subagent_is_still_stale()
+    {
+        var topology = Topology("""{ "sub-a": 1 }""");
+        var core = Leading(topology);
+        var order = Submit(core, topology, "o1");
+        Deliver(core, topology, "sub-a");
+        core.Lead(new DirectorLead("agent-1", 2, "node-b", DirectorClusterState.SwitchedOver, Timeout, core.Ticket(_now)), _now, Utc, topology);
+        core.Heard(PollOf("sub-a", "sub-a@1", 2, [new RunRef("o1", 1)], 1), _now, Utc, topology);
+
+        core.Reported("sub-b", new RunReport("o1", 1, 1, RunEnd.Exited, 0, null, 5, "done"), _now, Utc, topology);
+
+        Assert.Equal(OrderState.Processing, order.Record.State);
+    }
+
+    [Fact]
+    public void A_poll_heard_after_a_newer_one_neither_sends_a_delivered_start_back_nor_gets_commands()
+    {
+        var topology = Topology("""{ "sub-a": 1 }""");
+        var core = Leading(topology);
+        var order = Submit(core, topology, "o1");
+        var held = PollOf("sub-a", "sub-a@1", 1, [], 0); // sent, then given up on by the subagent
+        var newer = PollOf("sub-a", "sub-a@1", 1, [], 0);
+        core.Heard(newer, _now, Utc, topology);
+        Assert.Equal("o1", Assert.Single(core.TakeCommands(newer, topology).Start).OrderId);
+
+        core.Heard(held, _now, Utc, topology);
+
+        Assert.Equal(OrderState.Processing, order.Record.State);
+        Commit(core);
+        core.Apply(order, OrderMachine.Cancel(order.Record, Utc), _now);
+        Commit(core);
+        Assert.Empty(core.TakeCommands(held, topology).Kill);
+        Assert.Equal([new RunRef("o1", 1)], core.TakeCommands(newer, topology).Kill);
+    }
+
+    [Fact]
+    public void A_newer_poll_without_a_start_delivered_to_an_older_one_sends_it_back_to_Pending()
+    {
+        var topology = Topology("""{ "sub-a": 1 }""");
+        var core = Leading(topology);
+        var order = Submit(core, topology, "o1");
+        Deliver(core, topology, "sub-a");
+
+        core.Heard(PollOf("sub-a", "sub-a@1", 1, [], 0), _now, Utc, topology);
+
+        Assert.Equal(OrderState.Pending, order.Record.State);
     }
 
     [Fact]
@@ -183,12 +249,12 @@ public sealed class DispatcherCoreTests
         var order = Submit(core, topology, "o1");
         Deliver(core, topology, "sub-a");
 
-        core.Heard(new SubagentPoll("sub-a", "sub-a@1", 1, [new RunRef("ghost", 1)], 1, false), _now, Utc, topology);
+        core.Heard(PollOf("sub-a", "sub-a@1", 1, [new RunRef("ghost", 1)], 1), _now, Utc, topology);
 
         Assert.Equal(OrderState.Pending, order.Record.State);
         Assert.Equal(1, order.Record.Attempt);
         Assert.Contains("does not have it", order.Record.History[^1].Detail, StringComparison.Ordinal);
-        var (_, kills) = core.TakeCommands("sub-a", "sub-a@1", topology);
+        var (_, kills) = core.TakeCommands(Newest("sub-a", "sub-a@1"), topology);
         Assert.Contains(new RunRef("ghost", 1), kills);
     }
 
@@ -200,7 +266,7 @@ public sealed class DispatcherCoreTests
         var order = Submit(core, topology, "o1");
         Deliver(core, topology, "sub-a");
 
-        core.Heard(new SubagentPoll("sub-a", "sub-a@2", 1, [], 0, false), _now, Utc, topology);
+        core.Heard(PollOf("sub-a", "sub-a@2", 1, [], 0), _now, Utc, topology);
 
         Assert.Equal(OrderReason.ProcessLost, order.Record.Reason);
         Assert.Contains("restarted", order.Record.History[^1].Detail, StringComparison.Ordinal);
@@ -213,11 +279,11 @@ public sealed class DispatcherCoreTests
         var core = NewCore();
         PollAll(core, topology);
         var order = Submit(core, topology, "o1");
-        core.TakeBatch(0);
+        core.TakeBatch();
         core.Dispatch(_now, Utc, topology, Timeout, full: true);
 
         Assert.Null(order.Record.Waiting);
-        Assert.False(core.HasBatch(0));
+        Assert.False(core.HasBatch);
         Assert.Equal("no active director leads agent agent-1", core.View("o1")!.Waiting);
         Assert.Null(core.View("unknown"));
 
@@ -276,7 +342,7 @@ public sealed class DispatcherCoreTests
         Assert.False(core.HasCommands("sub-a"));
         Commit(core);
         Assert.True(core.HasCommands("sub-a"));
-        var (starts, _) = core.TakeCommands("sub-a", "sub-a@1", topology);
+        var (starts, _) = core.TakeCommands(Newest("sub-a", "sub-a@1"), topology);
         Assert.Equal("o1", Assert.Single(starts).OrderId);
     }
 
@@ -287,7 +353,7 @@ public sealed class DispatcherCoreTests
         var core = Leading(topology);
         var entry = core.Add(OrderMachine.Submit("o1", "work", new Dictionary<string, string>(), Utc).Order, _now);
         core.Dispatch(_now, Utc, topology, Timeout, full: false);
-        var batch = core.TakeBatch(DispatcherCore.LaneOf("o1"));
+        var batch = core.TakeBatch();
         var stored = new StoredRecord("o1", "workers", "Finished", "{}", 3, Utc);
 
         core.Committed(batch, [new RecordWriteResult(false, 0, stored)]);
@@ -300,7 +366,7 @@ public sealed class DispatcherCoreTests
             var again = core.Add(OrderMachine.Submit("o2", "work", new Dictionary<string, string>(), Utc).Order, _now);
             Commit(core);
             core.Apply(again, OrderMachine.Cancel(again.Record, Utc), _now);
-            core.Committed(core.TakeBatch(DispatcherCore.LaneOf("o2")), [new RecordWriteResult(false, 0, stored)]);
+            core.Committed(core.TakeBatch(), [new RecordWriteResult(false, 0, stored)]);
         });
     }
 
@@ -320,8 +386,15 @@ public sealed class DispatcherCoreTests
         }
     }
 
+    /// <summary>The subagent's next poll (numbered as a subagent numbers them).</summary>
+    private SubagentPoll PollOf(string subagent, string incarnation, long epoch, RunRef[] known, int running) =>
+        new(subagent, incarnation, epoch, known, running, false, _polls[subagent] = _polls.GetValueOrDefault(subagent) + 1);
+
+    /// <summary>The subagent's newest poll again, as the answer to it takes the commands.</summary>
+    private SubagentPoll Newest(string subagent, string incarnation) => new(subagent, incarnation, 0, [], 0, false, _polls.GetValueOrDefault(subagent));
+
     private void Poll(DispatcherCore core, TopologyDocument topology, string subagent) =>
-        core.Heard(new SubagentPoll(subagent, $"{subagent}@1", 0, [], 0, false), _now, Utc, topology);
+        core.Heard(PollOf(subagent, $"{subagent}@1", 0, [], 0), _now, Utc, topology);
 
     private void Lead(DispatcherCore core, TopologyDocument topology, long epoch, string node) =>
         core.Lead(new DirectorLead("agent-1", epoch, node, DirectorClusterState.Coupled, Timeout, core.Ticket(_now)), _now, Utc, topology);
@@ -336,13 +409,10 @@ public sealed class DispatcherCoreTests
 
     private static void Commit(DispatcherCore core)
     {
-        for (var lane = 0; lane < DispatcherCore.Lanes; lane++)
-        {
-            var batch = core.TakeBatch(lane);
-            core.Committed(batch, [.. batch.Writes.Select(w => new RecordWriteResult(true, w.Entry.Version + 1, null))]);
-        }
+        var batch = core.TakeBatch();
+        core.Committed(batch, [.. batch.Writes.Select(w => new RecordWriteResult(true, w.Entry.Version + 1, null))]);
     }
 
-    private static void Deliver(DispatcherCore core, TopologyDocument topology, string subagent) =>
-        core.TakeCommands(subagent, $"{subagent}@1", topology);
+    private void Deliver(DispatcherCore core, TopologyDocument topology, string subagent) =>
+        core.TakeCommands(Newest(subagent, $"{subagent}@1"), topology);
 }

@@ -73,7 +73,7 @@ public sealed class OrderFencingTests : IAsyncLifetime
         await WriteAsync(first, older);
         Lead(first);
         await WriteAsync(first, older);
-        Assert.Equal(["running", "waiting"], first.TakeCommands("sub-a", "sub-a@1", Topology).Start.Select(r => r.OrderId).Order());
+        Assert.Equal(["running", "waiting"], first.TakeCommands(new SubagentPoll("sub-a", "sub-a@1", 0, [], 0, false, 1), Topology).Start.Select(r => r.OrderId).Order());
         var done = (await Orders.ReadAsync("done", CancellationToken.None))!.Value.Stored;
         var stored = await StoredAsync();
 
@@ -126,19 +126,16 @@ public sealed class OrderFencingTests : IAsyncLifetime
 
     private void Lead(DispatcherCore core)
     {
-        core.Heard(new SubagentPoll("sub-a", "sub-a@1", 0, [], 0, false), _now, Utc, Topology);
+        core.Heard(new SubagentPoll("sub-a", "sub-a@1", 0, [], 0, false, 1), _now, Utc, Topology);
         core.Lead(new DirectorLead("agent-1", 1, "node-a", DirectorClusterState.Coupled, Timeout, core.Ticket(_now)), _now, Utc, Topology);
         core.Dispatch(_now, Utc, Topology, Timeout, full: true);
     }
 
-    /// <summary>What the grain's flush does: every lane's batch written under <paramref name="fence"/>, then committed.</summary>
+    /// <summary>What the grain's flush does: the batch written under <paramref name="fence"/>, then committed.</summary>
     private async Task WriteAsync(DispatcherCore core, ActivationFence fence)
     {
-        for (var lane = 0; lane < DispatcherCore.Lanes; lane++)
-        {
-            var batch = core.TakeBatch(lane);
-            core.Committed(batch, await Orders.WriteBatchAsync(Dispatcher, batch, fence, CancellationToken.None));
-        }
+        var batch = core.TakeBatch();
+        core.Committed(batch, await Orders.WriteBatchAsync(Dispatcher, batch, fence, CancellationToken.None));
     }
 
     private async Task<IReadOnlyList<StoredRecord>> StoredAsync() =>

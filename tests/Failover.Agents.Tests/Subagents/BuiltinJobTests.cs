@@ -1,3 +1,4 @@
+using Failover.Agents.Orders;
 using Failover.Agents.Subagents;
 using Failover.Agents.Topology;
 

@@ -26,7 +26,6 @@ public sealed class TopologyDocumentTests
         Assert.Equal("n3", Doc.FindSubagent("s3")?.Node);
         Assert.Null(Doc.FindJob("j"));
         Assert.Null(Doc.FindSubagentCluster("c"));
-        Assert.Null(Doc.FindFileWatch("w"));
     }
 
     [Theory]

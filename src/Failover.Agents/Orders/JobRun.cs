@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
-using Failover.Agents.Orders;
 using Failover.Agents.Topology;
 
-namespace Failover.Agents.Subagents;
+namespace Failover.Agents.Orders;
 
 /// <summary>
 /// One run of an order's job on a subagent: either a command to start (<see cref="Command"/>) or a builtin job run
@@ -37,7 +36,7 @@ public sealed record JobRun
     [Id(5)]
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>A run taking longer is killed (the whole process tree) and ends <see cref="JobEnd.TimedOut"/>; null = no limit.</summary>
+    /// <summary>A run taking longer is killed (the whole process tree) and ends as timed out; null = no limit.</summary>
     [Id(6)]
     public TimeSpan? Timeout { get; init; }
 
