@@ -20,7 +20,7 @@ internal sealed class WitnessHarness
 
     public WitnessHarness(DirectorClusterRecord? record = null, bool requireConfirmation = false)
     {
-        Settings = new DirectorClusterSettings(Timeout, requireConfirmation);
+        Settings = new DirectorClusterSettings(Timeout, requireConfirmation, Period);
         Persisted = record ?? new DirectorClusterRecord();
         Machine = new DirectorClusterMachine(Agent, Persisted, Settings, Now);
         _nextTick = Now + Period;
