@@ -307,7 +307,7 @@ public sealed partial class DirectorClusterGrain(
         if (Machine.WatchingSince != _watchingSince)
         {
             _watchingSince = Machine.WatchingSince;
-            LogWatchingAnew(AgentId, Machine.LastPause.TotalMilliseconds, Spec.HeartbeatTimeout.TotalMilliseconds);
+            LogWatchingAnew(AgentId, (long)Machine.LastPause.TotalMilliseconds, (long)Spec.HeartbeatTimeout.TotalMilliseconds);
         }
 
         if (step.Changed)
@@ -366,7 +366,7 @@ public sealed partial class DirectorClusterGrain(
     private partial void LogWriteFailed(string agent, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Director cluster {Agent}: the witness took no input for {PauseMs} ms (its own pause: its silo lost the database, or a write held its turn); it judges nobody lost before it has watched again for the heartbeat timeout ({TimeoutMs} ms)")]
-    private partial void LogWatchingAnew(string agent, double pauseMs, double timeoutMs);
+    private partial void LogWatchingAnew(string agent, long pauseMs, long timeoutMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Director cluster {Agent}: {Missed} watch reminder ticks were missed since {LastTick:O}")]
     private partial void LogMissedTicks(string agent, long missed, DateTime? lastTick);

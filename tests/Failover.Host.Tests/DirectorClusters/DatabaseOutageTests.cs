@@ -54,7 +54,10 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         Assert.Equal(coupled.Epoch, view.Epoch);
 
         var events = (await agents.EventsAsync()).Skip(eventsBefore).ToList();
+        output.WriteLine("events during and after the outage:");
         output.WriteLine(string.Join(Environment.NewLine, events.Select(e => $"{e.Kind}: {e.Detail}")));
+        output.WriteLine("the witness's silo (node-c) on agent-1:");
+        output.WriteLine(string.Join(Environment.NewLine, cluster["node-c"].Log.Split('\n').Where(l => l.Contains("Director cluster agent-1", StringComparison.Ordinal))));
         var kinds = events.Select(e => e.Kind).ToList();
         Assert.DoesNotContain(DirectorEventKinds.FailedOver, kinds);
         Assert.DoesNotContain(DirectorEventKinds.ClaimsConflict, kinds);
