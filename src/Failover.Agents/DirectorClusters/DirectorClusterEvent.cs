@@ -15,5 +15,8 @@ public static class DirectorEventKinds
     public const string ShutDown = "shut-down";
     public const string NodeLossNotConfirmed = "node-loss-not-confirmed";
     public const string LossConfirmed = "loss-confirmed";
+
+    /// <summary>The all-clear of <see cref="NodeLossNotConfirmed"/>: the instance judged lost is heard again.</summary>
+    public const string LossCleared = "loss-cleared";
     public const string ClaimsConflict = "claims-conflict";
 }

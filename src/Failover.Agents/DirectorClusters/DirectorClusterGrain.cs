@@ -48,6 +48,9 @@ public sealed partial class DirectorClusterGrain(
     private AgentClusterSpec? _spec;
     private IGrainTimer? _timer;
 
+    // When the machine last started watching anew after a pause of the witness's own, to log it once.
+    private TimeSpan _watchingSince;
+
     private string AgentId => this.GetPrimaryKeyString();
 
     private DirectorClusterMachine Machine => _machine ?? throw new InvalidOperationException("The director cluster grain is not active.");
@@ -66,6 +69,7 @@ public sealed partial class DirectorClusterGrain(
         _spec = topology.Current.FindAgentCluster(AgentId)
             ?? throw new InvalidOperationException($"agent cluster '{AgentId}' is not in the topology (version {topology.Version})");
         _machine = new DirectorClusterMachine(AgentId, state.State, SettingsOf(_spec), Now);
+        _watchingSince = _machine.WatchingSince;
         if (!state.RecordExists)
         {
             await state.WriteStateAsync(cancellationToken);
@@ -300,6 +304,12 @@ public sealed partial class DirectorClusterGrain(
 
     private async Task ApplyAsync(DirectorStep step, CancellationToken cancellationToken)
     {
+        if (Machine.WatchingSince != _watchingSince)
+        {
+            _watchingSince = Machine.WatchingSince;
+            LogWatchingAnew(AgentId, (long)Machine.LastPause.TotalMilliseconds, (long)Spec.HeartbeatTimeout.TotalMilliseconds);
+        }
+
         if (step.Changed)
         {
             state.State = step.Record;
@@ -341,7 +351,7 @@ public sealed partial class DirectorClusterGrain(
     private static DirectorStep Combine(DirectorStep first, DirectorStep second) =>
         second with { Changed = first.Changed || second.Changed, Events = [.. first.Events, .. second.Events] };
 
-    private static DirectorClusterSettings SettingsOf(AgentClusterSpec spec) => new(spec.HeartbeatTimeout, spec.RequireFailoverConfirmation);
+    private static DirectorClusterSettings SettingsOf(AgentClusterSpec spec) => new(spec.HeartbeatTimeout, spec.RequireFailoverConfirmation, spec.Heartbeat);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Director cluster {Agent} witness active: {State}, epoch {Epoch}")]
     private partial void LogActivated(string agent, DirectorClusterState state, long epoch);
@@ -354,6 +364,9 @@ public sealed partial class DirectorClusterGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Director cluster {Agent}: its record could not be written ({Reason}); the witness deactivates and starts again from the stored record")]
     private partial void LogWriteFailed(string agent, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Director cluster {Agent}: the witness took no input for {PauseMs} ms (its own pause: its silo lost the database, or a write held its turn); it judges nobody lost before it has watched again for the heartbeat timeout ({TimeoutMs} ms)")]
+    private partial void LogWatchingAnew(string agent, long pauseMs, long timeoutMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Director cluster {Agent}: {Missed} watch reminder ticks were missed since {LastTick:O}")]
     private partial void LogMissedTicks(string agent, long missed, DateTime? lastTick);

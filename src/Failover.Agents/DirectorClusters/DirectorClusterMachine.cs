@@ -14,6 +14,14 @@ namespace Failover.Agents.DirectorClusters;
 /// the incarnation the record gave the role to stopped or is Dead.
 /// </para>
 /// <para>
+/// Silence is the directors', never the witness's own: when no input at all reached the witness for longer than
+/// <see cref="DirectorClusterSettings.DeafAfter"/> (its silo lost the database, so its calls and timer ticks were held
+/// or refused; a write kept its turn waiting; its first calls after a re-activation waited), it watches anew from the
+/// input that ends the pause, as a re-activated witness does: every instance gets a full heartbeat timeout from then.
+/// Watching anew only ever delays a judgement, so it never shortens a lease. An alarm (NodeLossNotConfirmed for a lost
+/// instance) is cleared with an event when that instance is heard again, and the return to Coupled is an event too.
+/// </para>
+/// <para>
 /// The witness tracks every incarnation it hears separately: a late message of an older incarnation says nothing about
 /// the current one. A new incarnation of the active instance gets the role (with a new epoch) only once the incarnation
 /// holding it cannot act any more: it stopped, is Dead, or its lease ran out. A switch-over passes the role only once the
@@ -25,7 +33,9 @@ public sealed class DirectorClusterMachine
     private readonly string _agentId;
     private readonly Dictionary<DirectorInstance, InstanceObservation> _seen = [];
     private readonly Dictionary<(DirectorInstance Instance, string Incarnation), InstanceObservation> _incarnations = [];
-    private readonly TimeSpan _activatedAt;
+    private readonly HashSet<DirectorInstance> _heardSinceWatching = [];
+    private TimeSpan _watchingSince;
+    private TimeSpan _lastInput;
     private TimeSpan _switchRequestedAt;
     private long _highestClaimedEpoch;
     private List<DirectorClusterEvent> _events = [];
@@ -36,7 +46,8 @@ public sealed class DirectorClusterMachine
         _agentId = agentId;
         Record = record;
         Settings = settings;
-        _activatedAt = now;
+        _watchingSince = now;
+        _lastInput = now;
         _switchRequestedAt = now;
     }
 
@@ -46,11 +57,18 @@ public sealed class DirectorClusterMachine
 
     public IReadOnlyDictionary<DirectorInstance, InstanceObservation> Observations => _seen;
 
+    /// <summary>Since when the witness has listened without a pause of its own (its activation, or the end of its last deafness).</summary>
+    public TimeSpan WatchingSince => _watchingSince;
+
+    /// <summary>How long the pause of its own was that made the witness watch anew at <see cref="WatchingSince"/>; zero after its activation.</summary>
+    public TimeSpan LastPause { get; private set; }
+
     private TimeSpan Timeout => Settings.HeartbeatTimeout;
 
     public DirectorStep Heartbeat(DirectorHeartbeat heartbeat, TimeSpan now)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
+        Listen(now);
         var instance = heartbeat.Instance;
         var key = (instance, heartbeat.Incarnation);
         _incarnations.TryGetValue(key, out var known);
@@ -62,6 +80,7 @@ public sealed class DirectorClusterMachine
 
         var lease = known is not null ? Max(known.Lease, Timeout) : Timeout;
         _seen[instance] = _incarnations[key] = new InstanceObservation(heartbeat.Incarnation, now, heartbeat.KnownEpoch, heartbeat.Acting) { Lease = lease };
+        _heardSinceWatching.Add(instance);
         _highestClaimedEpoch = Math.Max(_highestClaimedEpoch, heartbeat.KnownEpoch);
         if (ConflictOf(heartbeat) is { } conflict)
         {
@@ -73,12 +92,19 @@ public sealed class DirectorClusterMachine
         {
             // The active is back (restarted after a normal stop, or heard again after its loss was suspected). The
             // incarnation that held the role stopped or was judged lost: a new incarnation need not wait for it.
-            Update(Record with
+            if (Record.State == DirectorClusterState.NodeLossNotConfirmed)
             {
-                State = HeardStandby(now) ? DirectorClusterState.PreparedToBeCoupled : DirectorClusterState.PassiveLost,
-                LostInstance = null,
-                ActiveIncarnation = heartbeat.Incarnation == Record.ActiveIncarnation ? Record.ActiveIncarnation : null,
-            });
+                ClearLoss(heartbeat, now);
+            }
+            else
+            {
+                Update(Record with
+                {
+                    State = HeardStandby(now) ? DirectorClusterState.PreparedToBeCoupled : DirectorClusterState.PassiveLost,
+                    LostInstance = null,
+                    ActiveIncarnation = heartbeat.Incarnation == Record.ActiveIncarnation ? Record.ActiveIncarnation : null,
+                });
+            }
         }
 
         Evaluate(now);
@@ -87,6 +113,7 @@ public sealed class DirectorClusterMachine
 
     public DirectorStep Tick(TimeSpan now)
     {
+        Listen(now);
         Evaluate(now);
         return Finish(null);
     }
@@ -94,6 +121,7 @@ public sealed class DirectorClusterMachine
     /// <summary>The instance's silo is stopping. Normally the active's stop is no loss (ActiveShutDown); with fail-over it is.</summary>
     public DirectorStep InstanceStopping(DirectorInstance instance, string incarnation, bool failOver, TimeSpan now)
     {
+        Listen(now);
         MarkGone(instance, incarnation, now);
         if (!failOver && instance == Record.Active && Record.EpochHandedOut && !Record.SwitchPending
             && Record.State != DirectorClusterState.NodeLossNotConfirmed && incarnation == Record.ActiveIncarnation)
@@ -109,6 +137,7 @@ public sealed class DirectorClusterMachine
     /// <summary>The membership table shows the silo of <paramref name="incarnation"/> Dead: that instance is lost at once.</summary>
     public DirectorStep SiloDead(string incarnation, TimeSpan now)
     {
+        Listen(now);
         foreach (var instance in (DirectorInstance[])[DirectorInstance.Primary, DirectorInstance.Secondary])
         {
             // Heard by this witness, or (for a freshly re-activated witness) the incarnation its record names.
@@ -126,6 +155,7 @@ public sealed class DirectorClusterMachine
     /// <summary>A user's switch-over. <paramref name="jobsOnActiveNode"/>: tasks running on the active director's own subagents.</summary>
     public DirectorStep SwitchOver(int jobsOnActiveNode, TimeSpan now)
     {
+        Listen(now);
         Evaluate(now);
         var refusal = Record switch
         {
@@ -152,13 +182,14 @@ public sealed class DirectorClusterMachine
     /// <summary>A user names the lost instance; the other one becomes active with a new epoch.</summary>
     public DirectorStep ConfirmLoss(DirectorInstance lost, TimeSpan now)
     {
+        Listen(now);
         Evaluate(now);
         var refusal = Record.State != DirectorClusterState.NodeLossNotConfirmed
             ? $"{_agentId} is {Record.State}: confirm-loss is only accepted in NodeLossNotConfirmed"
             : Heard(lost, now)
                 ? $"{_agentId}: {lost.ToName()} is heartbeating (last heard {(now - LastHeard(lost)).TotalMilliseconds:0} ms ago); only a silent instance can be confirmed lost"
                 : !KnownLost(lost, now)
-                    ? $"{_agentId}: the witness has watched for {(now - _activatedAt).TotalMilliseconds:0} ms only; retry after the heartbeat timeout ({Timeout.TotalMilliseconds:0} ms)"
+                    ? $"{_agentId}: the witness has watched for {(now - _watchingSince).TotalMilliseconds:0} ms only; retry after the heartbeat timeout ({Timeout.TotalMilliseconds:0} ms)"
                     : null;
         if (refusal is not null)
         {
@@ -210,11 +241,12 @@ public sealed class DirectorClusterMachine
         _incarnations.TryGetValue((instance, incarnation), out var observation) && observation.Gone;
 
     private TimeSpan LastHeard(DirectorInstance instance) =>
-        _incarnations.Where(o => o.Key.Instance == instance).Select(o => o.Value.LastHeard).DefaultIfEmpty(_activatedAt).Max();
+        _incarnations.Where(o => o.Key.Instance == instance).Select(o => o.Value.LastHeard).DefaultIfEmpty(_watchingSince).Max();
 
     /// <summary>
-    /// Lost: no incarnation heard within its lease, and every lease handed out before this witness was activated has run
-    /// out (it has watched for the timeout) or belongs to an incarnation that stopped or is Dead.
+    /// Lost: no incarnation heard within its lease, and every lease handed out before this witness last started watching
+    /// (its activation, or the end of a pause of its own) has run out (it has watched for the timeout since) or belongs to
+    /// an incarnation that stopped or is Dead.
     /// </summary>
     private bool KnownLost(DirectorInstance instance, TimeSpan now)
     {
@@ -223,7 +255,7 @@ public sealed class DirectorClusterMachine
             return false;
         }
 
-        if (now - _activatedAt > Timeout)
+        if (now - _watchingSince > Timeout)
         {
             return true;
         }
@@ -236,11 +268,35 @@ public sealed class DirectorClusterMachine
             : _incarnations.Any(o => o.Key.Instance == instance && o.Value.Gone);
     }
 
+    /// <summary>
+    /// Whether the witness cannot tell yet whether <paramref name="instance"/> is there: it has heard no incarnation of it
+    /// since it started watching, and has not watched for the timeout. A new incarnation (a restart) may be on its way:
+    /// no alarm about the instance before the witness has given it that time, whatever its record says.
+    /// </summary>
+    private bool Unheard(DirectorInstance instance, TimeSpan now) =>
+        !_heardSinceWatching.Contains(instance) && now - _watchingSince <= Timeout;
+
     /// <summary>Whether <paramref name="incarnation"/> of the active instance may still act on a lease it was given.</summary>
     private bool MayStillAct(string incarnation, TimeSpan now) =>
         _incarnations.TryGetValue((Record.Active, incarnation), out var observation)
             ? Live(observation, now)
-            : now - _activatedAt <= Timeout;
+            : now - _watchingSince <= Timeout;
+
+    /// <summary>
+    /// Every input passes here first. A pause longer than <see cref="DirectorClusterSettings.DeafAfter"/> since the
+    /// previous input was the witness's own: what it did not hear meanwhile is no instance's silence, so it watches anew.
+    /// </summary>
+    private void Listen(TimeSpan now)
+    {
+        if (now - _lastInput > Settings.DeafAfter)
+        {
+            LastPause = now - _lastInput;
+            _watchingSince = Max(_watchingSince, now);
+            _heardSinceWatching.Clear();
+        }
+
+        _lastInput = Max(_lastInput, now);
+    }
 
     private void Evaluate(TimeSpan now)
     {
@@ -272,9 +328,15 @@ public sealed class DirectorClusterMachine
         {
             if (observation.Incarnation == record.CoupledStandbyIncarnation)
             {
-                if (record.State != DirectorClusterState.Coupled)
+                // Coupled again (e.g. after a suspected loss was cleared) once the incarnation holding the role is heard too.
+                var holderHeard = HeardIncarnation(record.Active, record.ActiveIncarnation, now);
+                if (record.State != DirectorClusterState.Coupled && (holderHeard || record.ActiveIncarnation is null))
                 {
                     Update(record with { State = DirectorClusterState.Coupled });
+                    if (holderHeard)
+                    {
+                        Emit(DirectorEventKinds.Coupled, $"{record.Active.ToName()} active, {standby.ToName()} standby, epoch {record.Epoch}");
+                    }
                 }
             }
             else if (record.EpochHandedOut && HeardIncarnation(record.Active, record.ActiveIncarnation, now)
@@ -292,6 +354,32 @@ public sealed class DirectorClusterMachine
         {
             Update(record with { State = DirectorClusterState.PassiveLost, CoupledStandbyIncarnation = null });
             Emit(DirectorEventKinds.PassiveLost, $"standby {standby.ToName()} lost; {record.Active.ToName()} goes on alone");
+        }
+    }
+
+    /// <summary>
+    /// The all-clear of a suspected loss: the active judged lost is heard again. The standby goes on as it was
+    /// (coupled if it still is), or is lost too if the witness has not heard it for the timeout either.
+    /// </summary>
+    private void ClearLoss(DirectorHeartbeat heartbeat, TimeSpan now)
+    {
+        var record = Record;
+        var name = heartbeat.Instance.ToName();
+        var same = heartbeat.Incarnation == record.ActiveIncarnation;
+        var standbyLost = !HeardStandby(now) && KnownLost(record.Standby, now);
+        Update(record with
+        {
+            State = standbyLost ? DirectorClusterState.PassiveLost : DirectorClusterState.PreparedToBeCoupled,
+            LostInstance = null,
+            ActiveIncarnation = same ? record.ActiveIncarnation : null,
+            CoupledStandbyIncarnation = standbyLost ? null : record.CoupledStandbyIncarnation,
+        });
+        Emit(DirectorEventKinds.LossCleared, same
+            ? $"{name} ({heartbeat.Incarnation}) is heard again: the alarm is cleared, it stays active with epoch {record.Epoch}"
+            : $"{name} is heard again as a new incarnation ({heartbeat.Incarnation}): the alarm is cleared, it becomes active with a new epoch");
+        if (standbyLost)
+        {
+            Emit(DirectorEventKinds.PassiveLost, $"standby {record.Standby.ToName()} lost; {name} goes on alone");
         }
     }
 
@@ -313,6 +401,11 @@ public sealed class DirectorClusterMachine
                 LostInstance = record.Active,
             });
             Emit(DirectorEventKinds.FailedOver, $"lost {record.Active.ToName()}; {standby.ToName()} active with epoch {Record.Epoch}");
+            return;
+        }
+
+        if (Unheard(record.Active, now))
+        {
             return;
         }
 
@@ -353,13 +446,17 @@ public sealed class DirectorClusterMachine
             });
             Emit(DirectorEventKinds.SwitchedOver, $"{Record.Active.ToName()} active with epoch {Record.Epoch}; {old.ToName()} is standby");
         }
+        else if (!KnownLost(record.Standby, now))
+        {
+            // Not heard, but the witness has not watched long enough to call it lost: wait.
+        }
         else if (!KnownLost(old, now))
         {
             // The standby vanished before it could take over: the old active keeps its role under the new epoch.
             Update(record with { SwitchPending = false, State = DirectorClusterState.PassiveLost });
             Emit(DirectorEventKinds.PassiveLost, $"switch-over abandoned: standby {record.Standby.ToName()} lost; {old.ToName()} stays active");
         }
-        else
+        else if (!Unheard(old, now))
         {
             Update(record with { SwitchPending = false });
             EnterNodeLossNotConfirmed(old, DirectorEventKinds.NodeLossNotConfirmed, "both directors were lost during a switch-over; confirm the loss to go on");

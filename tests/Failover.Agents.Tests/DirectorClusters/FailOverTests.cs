@@ -81,7 +81,7 @@ public sealed class FailOverTests
         var back = witness.Heartbeat(Primary, "p1", 1);
         back.IsActive(1);
         Assert.Equal(DirectorClusterState.Coupled, back.Record.State); // the standby already knows epoch 1
-        Assert.Equal([DirectorEventKinds.Coupled], back.Kinds());
+        Assert.Equal([DirectorEventKinds.LossCleared, DirectorEventKinds.Coupled], back.Kinds());
         Assert.Null(back.Record.LostInstance);
     }
 
@@ -94,8 +94,14 @@ public sealed class FailOverTests
         Assert.Equal(DirectorClusterState.NodeLossNotConfirmed, witness.Record.State);
         var back = witness.Heartbeat(Primary, "p2");
         back.IsActive(2);
-        Assert.Equal(DirectorClusterState.PassiveLost, back.Record.State);
+        Assert.Equal([DirectorEventKinds.LossCleared, DirectorEventKinds.Activated], back.Kinds());
         Assert.Equal("p2", back.Record.ActiveIncarnation);
+        // The witness has not watched for the timeout yet: the standby it never heard is not lost before it has.
+        Assert.Equal(DirectorClusterState.PreparedToBeCoupled, back.Record.State);
+        witness.AdvancePastTimeout();
+        witness.Heartbeat(Primary, "p2", 2, DirectorRole.Active).IsActive(2);
+        Assert.Equal(DirectorClusterState.PassiveLost, witness.Record.State);
+        Assert.Equal(DirectorEventKinds.PassiveLost, witness.Events[^1].Kind);
     }
 
     [Fact]

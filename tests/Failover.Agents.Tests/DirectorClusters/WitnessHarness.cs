@@ -6,17 +6,24 @@ namespace Failover.Agents.Tests.DirectorClusters;
 /// <summary>
 /// Drives a <see cref="DirectorClusterMachine"/> the way the grain shell does: persists the record whenever a step says
 /// Changed (and checks Changed is set exactly when the record changed), and re-activates from the persisted record.
+/// While time passes (<see cref="Advance"/>) the witness's own timer ticks it every <see cref="Period"/>, as the grain's
+/// does; <see cref="Deaf"/> lets time pass without any input, as when the witness's calls are held (its silo lost the
+/// database) or its turn waits on a write.
 /// </summary>
 internal sealed class WitnessHarness
 {
     public const string Agent = "agent-1";
     public static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(1000);
+    public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(250);
+    private readonly List<DirectorClusterEvent> _events = [];
+    private TimeSpan _nextTick;
 
     public WitnessHarness(DirectorClusterRecord? record = null, bool requireConfirmation = false)
     {
-        Settings = new DirectorClusterSettings(Timeout, requireConfirmation);
+        Settings = new DirectorClusterSettings(Timeout, requireConfirmation, Period);
         Persisted = record ?? new DirectorClusterRecord();
         Machine = new DirectorClusterMachine(Agent, Persisted, Settings, Now);
+        _nextTick = Now + Period;
     }
 
     public DirectorClusterSettings Settings { get; }
@@ -29,6 +36,9 @@ internal sealed class WitnessHarness
 
     public TimeSpan Now { get; private set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>Every event the witness emitted, including those of the timer's ticks while time passed.</summary>
+    public IReadOnlyList<DirectorClusterEvent> Events => _events;
+
     /// <summary>A witness whose primary p1 is active with epoch 1 and whose secondary s1 is coupled.</summary>
     public static WitnessHarness Coupled(bool requireConfirmation = false)
     {
@@ -39,16 +49,36 @@ internal sealed class WitnessHarness
         return witness;
     }
 
-    public void Advance(double milliseconds) => Now += TimeSpan.FromMilliseconds(milliseconds);
+    /// <summary>Time passes while the witness listens: its timer ticks it every <see cref="Period"/> (strictly before the end).</summary>
+    public void Advance(double milliseconds)
+    {
+        var until = Now + TimeSpan.FromMilliseconds(milliseconds);
+        while (_nextTick < until)
+        {
+            Now = _nextTick;
+            _nextTick += Period;
+            Tick();
+        }
+
+        Now = until;
+    }
 
     /// <summary>Just past the heartbeat timeout.</summary>
-    public void AdvancePastTimeout() => Now += Timeout + TimeSpan.FromMilliseconds(1);
+    public void AdvancePastTimeout() => Advance(Timeout.TotalMilliseconds + 1);
+
+    /// <summary>Time passes and the witness takes no input at all: its calls and timer ticks wait (or are refused).</summary>
+    public void Deaf(double milliseconds)
+    {
+        Now += TimeSpan.FromMilliseconds(milliseconds);
+        _nextTick = Now + Period;
+    }
 
     /// <summary>Crash and re-activation: a new machine from the last persisted record, with no observations.</summary>
     public void Reactivate(double afterMilliseconds = 10)
     {
-        Advance(afterMilliseconds);
+        Now += TimeSpan.FromMilliseconds(afterMilliseconds);
         Machine = new DirectorClusterMachine(Agent, Persisted, Settings, Now);
+        _nextTick = Now + Period;
     }
 
     public DirectorStep Heartbeat(DirectorInstance instance, string incarnation, long epoch = 0, DirectorRole acting = DirectorRole.Standby) =>
@@ -86,6 +116,7 @@ internal sealed class WitnessHarness
             Persisted = step.Record;
         }
 
+        _events.AddRange(step.Events);
         return step;
     }
 }

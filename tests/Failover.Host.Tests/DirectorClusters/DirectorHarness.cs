@@ -34,9 +34,13 @@ internal sealed class DirectorHarness(ProcessCluster cluster, FaultDatabase data
     /// the agent cluster is Coupled with the primary acting, and returns that first view in <see cref="Coupled"/>.
     /// </summary>
     public static async Task<DirectorHarness> StartCoupledAsync(
-        string databaseKind, Xunit.Abstractions.ITestOutputHelper output, string topology, params string[] extraSettings)
+        string databaseKind, Xunit.Abstractions.ITestOutputHelper output, string topology, params string[] extraSettings) =>
+        await StartCoupledAsync(await FaultDatabase.CreateAsync(databaseKind), output, topology, extraSettings);
+
+    /// <summary>As above, on <paramref name="database"/>, which the harness then owns.</summary>
+    public static async Task<DirectorHarness> StartCoupledAsync(
+        FaultDatabase database, Xunit.Abstractions.ITestOutputHelper output, string topology, params string[] extraSettings)
     {
-        var database = await FaultDatabase.CreateAsync(databaseKind);
         ProcessCluster? cluster = null;
         try
         {

@@ -1,4 +1,6 @@
+using System.Net;
 using Failover.Storage;
+using Failover.Testing;
 using Failover.Storage.Directory;
 using Failover.Storage.Membership;
 using Failover.Storage.Persistence;
@@ -63,6 +65,32 @@ public sealed class FaultDatabase : IAsyncDisposable
 
         await database._database.ApplySchemaAsync(CancellationToken.None);
         return database;
+    }
+
+    /// <summary>
+    /// The PostgreSQL server of FAILOVER_TEST_POSTGRES reached through a <see cref="TcpProxy"/> the test can cut: the silos
+    /// (and the test's own reads) lose the database together while the proxy is disconnected. Dispose the database before
+    /// the proxy, with the proxy connected.
+    /// </summary>
+    public static async Task<(FaultDatabase Database, TcpProxy Proxy)> CreatePostgreSqlBehindProxyAsync()
+    {
+        var server = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } configured
+            ? configured
+            : throw new InvalidOperationException($"{PostgresVariable} is not set: run tests/run-all.sh, which starts a private PostgreSQL."));
+        var address = (await Dns.GetHostAddressesAsync(server.Host ?? "127.0.0.1"))[0];
+        var proxy = new TcpProxy(new IPEndPoint(address, server.Port));
+        try
+        {
+            var throughProxy = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 2, CommandTimeout = 2 };
+            var database = new FaultDatabase($"postgres:{throughProxy}", directory: null);
+            await database._database.ApplySchemaAsync(CancellationToken.None);
+            return (database, proxy);
+        }
+        catch
+        {
+            await proxy.DisposeAsync();
+            throw;
+        }
     }
 
     public Task<MembershipRows> ReadMembershipAsync() =>

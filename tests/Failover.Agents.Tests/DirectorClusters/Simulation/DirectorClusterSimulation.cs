@@ -7,15 +7,25 @@ namespace Failover.Agents.Tests.DirectorClusters.Simulation;
 /// One seeded run of a director agent cluster: two director processes and the witness (a
 /// <see cref="DirectorClusterMachine"/> whose record survives its crashes) on a simulated clock and a lossy, delaying,
 /// reordering network, with kills, restarts, pauses, stops, partitions, witness crashes, failing witness writes and user
-/// commands. After every event it checks that no two processes act as active at once, that acting epochs never decrease, that an epoch is
-/// handed to one incarnation only, and that <see cref="DirectorStep.Changed"/> is set exactly when the record changes.
-/// Everything is drawn from <c>new Random(seed)</c>, so a seed replays exactly.
+/// commands, and (in about half of the seeds) a deaf witness: its silo lost the database for a while, so every input that
+/// reached it then was held until it could act again, or refused when held longer than the node lease allows; its first
+/// input after that may be the tick of its own timer. After every event it checks that no two processes act as active at
+/// once, that acting epochs never decrease, that an epoch is handed to one incarnation only, that
+/// <see cref="DirectorStep.Changed"/> is set exactly when the record changes, that no node-loss alarm is raised while
+/// a heartbeat of the instance judged lost reached the witness within the heartbeat timeout (unless the incarnation
+/// holding the role was really gone: killed, stopped or declared Dead), and that leaving an alarm, or coupling again, is
+/// an event. Everything is drawn from
+/// <c>new Random(seed)</c> (the deafness from a second generator of the same seed), so a seed replays exactly.
 /// </summary>
 internal sealed class DirectorClusterSimulation
 {
     private const string AgentId = "agent-sim";
     private readonly PriorityQueue<Action, (TimeSpan At, long Sequence)> _queue = new();
     private readonly Random _random;
+    private readonly Random _deafness;
+    private readonly bool _witnessDeafness;
+    private readonly Dictionary<(DirectorInstance Instance, string Incarnation), TimeSpan> _arrivals = [];
+    private readonly HashSet<string> _gone = [];
     private readonly SimulatedInstance[] _instances = [new(DirectorInstance.Primary), new(DirectorInstance.Secondary)];
     private readonly Dictionary<DirectorInstance, TimeSpan> _partitionedUntil = [];
     private readonly List<string> _declaredDead = [];
@@ -29,12 +39,15 @@ internal sealed class DirectorClusterSimulation
     private long _sequence;
     private long _highestActingEpoch;
     private bool _actedInTail;
+    private TimeSpan _deafUntil;
 
-    private DirectorClusterSimulation(int seed)
+    private DirectorClusterSimulation(int seed, bool witnessDeafness)
     {
         _random = new Random(seed);
+        _deafness = new Random(unchecked((seed * 7919) + 17));
+        _witnessDeafness = witnessDeafness && _deafness.Next(2) == 0;
         Parameters = SimulationParameters.Draw(seed, _random);
-        _settings = new DirectorClusterSettings(Parameters.Timeout, Parameters.RequireConfirmation);
+        _settings = new DirectorClusterSettings(Parameters.Timeout, Parameters.RequireConfirmation, Parameters.Period);
     }
 
     public SimulationParameters Parameters { get; }
@@ -47,8 +60,14 @@ internal sealed class DirectorClusterSimulation
 
     private int PeriodMs => (int)Parameters.Period.TotalMilliseconds;
 
-    /// <summary>Runs one seed; throws <see cref="SimulationFailure"/> when an invariant breaks. Returns the event kinds seen.</summary>
-    public static IReadOnlySet<string> Run(int seed) => new DirectorClusterSimulation(seed).Run();
+    /// <summary>
+    /// Runs one seed; throws <see cref="SimulationFailure"/> when an invariant breaks. Returns the event kinds seen.
+    /// Without <paramref name="witnessDeafness"/> a seed runs as it did before deaf witnesses were simulated.
+    /// </summary>
+    public static IReadOnlySet<string> Run(int seed, bool witnessDeafness = true) => new DirectorClusterSimulation(seed, witnessDeafness).Run();
+
+    /// <summary>How long an input waits at a deaf witness before it is refused: the node lease's timeout, at most the heartbeat timeout.</summary>
+    private TimeSpan HoldLimit => Parameters.Timeout;
 
     private HashSet<string> Run()
     {
@@ -60,6 +79,11 @@ internal sealed class DirectorClusterSimulation
         }
 
         At(Now + NextFaultGap(), Fault);
+        if (_witnessDeafness)
+        {
+            At(Now + NextDeafnessGap(), Deafen);
+        }
+
         At(TailStart, BeginTail);
         while (_queue.TryDequeue(out var action, out var key) && key.At <= end)
         {
@@ -71,6 +95,11 @@ internal sealed class DirectorClusterSimulation
         if (!Parameters.UserCommands && !_actedInTail)
         {
             Fail("liveness: without user commands, nobody acted as active during the fault-free tail");
+        }
+
+        if (_persisted is { State: DirectorClusterState.NodeLossNotConfirmed, LostInstance: { } lost } && HeardInTime(lost) is { } heard)
+        {
+            Fail($"the alarm about {lost.ToName()} was never cleared though {heard} reached the witness at the end");
         }
 
         return _eventKinds;
@@ -123,6 +152,24 @@ internal sealed class DirectorClusterSimulation
             Fail($"the record's epoch went down from {before.Epoch} to {step.Record.Epoch}");
         }
 
+        if (step.Events.Any(e => e.Kind == DirectorEventKinds.NodeLossNotConfirmed) && step.Record.LostInstance is { } lost
+            && (before.ActiveIncarnation is not { } holder || !_gone.Contains(holder)) && HeardInTime(lost) is { } heard)
+        {
+            Fail($"false alarm: {lost.ToName()} judged lost though {heard} reached the witness within the heartbeat timeout");
+        }
+
+        if (before.State == DirectorClusterState.NodeLossNotConfirmed && step.Record.State != DirectorClusterState.NodeLossNotConfirmed
+            && step.Events.Count == 0)
+        {
+            Fail($"the alarm was left for {step.Record.State} without an event");
+        }
+
+        if (before.State != DirectorClusterState.Coupled && step.Record.State == DirectorClusterState.Coupled
+            && step.Events.All(e => e.Kind != DirectorEventKinds.Coupled))
+        {
+            Fail($"coupled again (from {before.State}) without a coupled event");
+        }
+
         if (step.Changed)
         {
             if (Now < TailStart && _random.NextDouble() < Parameters.WriteFailure)
@@ -149,6 +196,12 @@ internal sealed class DirectorClusterSimulation
 
         return step;
     }
+
+    /// <summary>A heartbeat of a live incarnation of <paramref name="instance"/> that reached the witness (heard or held) within the timeout.</summary>
+    private string? HeardInTime(DirectorInstance instance) =>
+        _arrivals.Where(a => a.Key.Instance == instance && !_gone.Contains(a.Key.Incarnation) && Now - a.Value < Parameters.Timeout)
+            .Select(a => $"a heartbeat of {a.Key.Incarnation} ({(Now - a.Value).TotalMilliseconds} ms ago)")
+            .FirstOrDefault();
 
     private void Fail(string what)
     {
@@ -189,14 +242,8 @@ internal sealed class DirectorClusterSimulation
         var incarnation = instance.Incarnation;
         var heartbeat = new DirectorHeartbeat(instance.Instance, instance.Incarnation, instance.Lease.Epoch, instance.Lease.Acting(Now));
         Trace($"{instance.Incarnation} sends heartbeat (epoch {heartbeat.KnownEpoch}, {heartbeat.Acting})");
-        Send(instance.Instance, $"heartbeat of {incarnation} sent at {sentAt.TotalMilliseconds}", () =>
+        Send(instance.Instance, $"heartbeat of {incarnation} sent at {sentAt.TotalMilliseconds}", () => ToWitness($"heartbeat of {incarnation}", () =>
         {
-            if (_witness is null)
-            {
-                Trace($"witness down: heartbeat of {incarnation} dropped");
-                return;
-            }
-
             if (Step($"heartbeat {incarnation} (sent {sentAt.TotalMilliseconds})", w => w.Heartbeat(heartbeat, Now)) is not { } answered)
             {
                 return;
@@ -218,7 +265,7 @@ internal sealed class DirectorClusterSimulation
                 var taken = instance.Lease.OnAnswer(sentAt, assignment);
                 Trace($"{incarnation} {(taken ? "takes" : "ignores")} {assignment.Role} epoch {assignment.Epoch} for heartbeat sent {sentAt.TotalMilliseconds}; acting until {(instance.Lease.IsActing(Now) ? (Now + instance.Lease.Remaining(Now)).TotalMilliseconds : 0)}");
             }));
-        });
+        }, (instance.Instance, incarnation)));
     }
 
     private void Deliver(SimulatedInstance instance, int generation, Action handle)
@@ -245,6 +292,7 @@ internal sealed class DirectorClusterSimulation
         }
 
         Trace($"kill {instance.Incarnation}");
+        _gone.Add(instance.Incarnation);
         instance.State = ProcessState.Dead;
         instance.FrozenForever = false;
         ScheduleDeclaration(instance);
@@ -307,13 +355,9 @@ internal sealed class DirectorClusterSimulation
         Trace($"stop {instance.Incarnation}{(failOver ? " --fail-over" : string.Empty)}");
         instance.Lease.Revoke();
         var incarnation = instance.Incarnation;
-        Send(instance.Instance, $"{incarnation} stopping", () =>
-        {
-            if (_witness is not null)
-            {
-                Step($"{incarnation} stopping (fail-over {failOver})", w => w.InstanceStopping(instance.Instance, incarnation, failOver, Now));
-            }
-        });
+        _gone.Add(incarnation);
+        Send(instance.Instance, $"{incarnation} stopping", () => ToWitness($"{incarnation} stopping", () =>
+            Step($"{incarnation} stopping (fail-over {failOver})", w => w.InstanceStopping(instance.Instance, incarnation, failOver, Now))));
         instance.State = ProcessState.Dead;
         ScheduleDeclaration(instance);
         ScheduleRestart(instance);
@@ -349,11 +393,12 @@ internal sealed class DirectorClusterSimulation
             }
 
             _declaredDead.Add(incarnation);
+            _gone.Add(incarnation);
             Trace($"membership: {incarnation} Dead");
             var deliveries = _random.Next(6) == 0 ? 2 : 1;
             for (var i = 0; i < deliveries && _witness is not null; i++)
             {
-                Step($"silo of {incarnation} dead", w => w.SiloDead(incarnation, Now));
+                ToWitness($"silo of {incarnation} dead", () => Step($"silo of {incarnation} dead", w => w.SiloDead(incarnation, Now)));
             }
         });
     }
@@ -367,7 +412,8 @@ internal sealed class DirectorClusterSimulation
         Trace($"witness activated from {Describe(_persisted)}");
         foreach (var incarnation in _declaredDead.TakeWhile(_ => _witness is not null))
         {
-            Step($"silo of {incarnation} dead (membership read on activation)", w => w.SiloDead(incarnation, Now));
+            ToWitness($"silo of {incarnation} dead (membership read on activation)",
+                () => Step($"silo of {incarnation} dead (membership read on activation)", w => w.SiloDead(incarnation, Now)));
         }
 
         ScheduleTick(activation);
@@ -377,7 +423,15 @@ internal sealed class DirectorClusterSimulation
     {
         if (activation == _activation && _witness is not null)
         {
-            Step("tick", w => w.Tick(Now));
+            if (Now < _deafUntil)
+            {
+                Trace("witness deaf: its timer's tick refused");
+            }
+            else
+            {
+                Step("tick", w => w.Tick(Now));
+            }
+
             ScheduleTick(activation);
         }
     });
@@ -432,15 +486,81 @@ internal sealed class DirectorClusterSimulation
         _partitionedUntil[instance] = until;
     }
 
-    private void UserCommand(string what, Func<DirectorClusterMachine, DirectorStep> command)
+    private void UserCommand(string what, Func<DirectorClusterMachine, DirectorStep> command) =>
+        ToWitness($"user {what}", () => Step($"user {what}", command));
+
+    /// <summary>
+    /// The witness's silo loses the database for longer than the witness counts its own pauses from
+    /// (<see cref="DirectorClusterSettings.DeafAfter"/>), up to five heartbeat timeouts: its node lease lapses and every
+    /// input waits (<see cref="ToWitness"/>). Half the time the tick of its own timer is the first input when it hears again.
+    /// </summary>
+    private void Deafen()
     {
-        if (_witness is null)
+        if (Now >= TailStart)
         {
-            Trace($"user {what}: witness unreachable");
             return;
         }
 
-        Step($"user {what}", command);
+        if (Now >= _deafUntil)
+        {
+            var until = Now + Ms(_deafness.Next((int)_settings.DeafAfter.TotalMilliseconds + 1, (5 * TimeoutMs) + 1));
+            Trace($"witness deaf until {until.TotalMilliseconds}: its silo cannot reach the database");
+            _deafUntil = until;
+            if (_deafness.Next(2) == 0)
+            {
+                At(until, () =>
+                {
+                    if (_witness is not null)
+                    {
+                        Step("tick (its timer's, the first input when it hears again)", w => w.Tick(Now));
+                    }
+                });
+            }
+        }
+
+        At(Now + NextDeafnessGap(), Deafen);
+    }
+
+    /// <summary>
+    /// Delivers an input to the witness: dropped when it is down; while it is deaf, held until it hears again if that is
+    /// within <see cref="HoldLimit"/>, else refused. A heartbeat held or delivered has reached the witness.
+    /// </summary>
+    private void ToWitness(string what, Action input, (DirectorInstance Instance, string Incarnation)? heartbeatOf = null)
+    {
+        if (_witness is null)
+        {
+            Trace($"witness down: {what} dropped");
+            return;
+        }
+
+        if (Now < _deafUntil && _deafUntil - Now > HoldLimit)
+        {
+            Trace($"witness deaf: {what} refused");
+            return;
+        }
+
+        if (heartbeatOf is { } arrival)
+        {
+            _arrivals[arrival] = Now;
+        }
+
+        if (Now < _deafUntil)
+        {
+            Trace($"witness deaf: {what} held until {_deafUntil.TotalMilliseconds}");
+            At(_deafUntil, () =>
+            {
+                if (_witness is null)
+                {
+                    Trace($"witness down: held {what} dropped");
+                    return;
+                }
+
+                input();
+            });
+            return;
+        }
+
+        input();
     }
 
     private void BeginTail()
@@ -453,6 +573,8 @@ internal sealed class DirectorClusterSimulation
     }
 
     private TimeSpan NextFaultGap() => Ms(_random.Next(1, 2 * (int)Parameters.MeanFaultGap.TotalMilliseconds));
+
+    private TimeSpan NextDeafnessGap() => Ms(_deafness.Next(1, 2 * 4 * TimeoutMs));
 
     // ---- clock and network ----
 
