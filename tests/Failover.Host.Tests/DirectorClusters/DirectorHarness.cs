@@ -46,16 +46,13 @@ internal sealed class DirectorHarness(ProcessCluster cluster, FaultDatabase data
         {
             cluster = await ProcessCluster.StartAsync(database, output, ["node-a", "node-b", "node-c"], [.. SiloSettings, .. extraSettings]);
             var harness = new DirectorHarness(cluster, database) { _ownsCluster = true };
-            var applied = await harness.ApplyAsync(topology);
-            // The first call to the witness places it, on the silo that receives it (the client's gateway): only a silo
-            // that knows the agent cluster keeps the witness off its director nodes, so no call goes out before all do.
-            foreach (var node in new[] { "node-a", "node-b", "node-c" })
-            {
-                await cluster.WaitUntilAsync(
-                    () => Task.FromResult(cluster[node].Log.Contains($"Topology version {applied.Version} (", StringComparison.Ordinal)),
-                    $"{node} has topology version {applied.Version} in effect");
-            }
-
+            await harness.ApplyAsync(topology);
+            // The first call to the witness places it, on the silo that receives it: only a silo that knows the agent
+            // cluster keeps the witness off its director nodes. The primary's director knows it (it runs from it), so the
+            // client asks only once the primary acts, which is after its heartbeat placed the witness.
+            await cluster.WaitUntilAsync(
+                () => Task.FromResult(cluster["node-a"].Log.Contains("ACTING as active with epoch", StringComparison.Ordinal)),
+                "node-a's director acts (its heartbeat placed the witness)");
             harness.Coupled = await harness.WaitForStateAsync("Coupled", "primary");
             await harness.WaitForActingAsync("node-a", harness.Coupled.Epoch);
             return harness;
