@@ -39,29 +39,14 @@ internal static class DirectorCommands
         }
     }
 
-    /// <summary>
-    /// Accepted: the message (or, with --json, an object with the command, the agent and the outcome) on stdout.
-    /// Refused: exit 1 with the reason on stderr, and with --json the same object on stdout.
-    /// </summary>
-    private static async Task<int> ReportAsync(
-        ClientCommandLine commandLine, (string Command, string Agent, string? Instance) what, CommandOutcome outcome, TextWriter output, TextWriter error)
-    {
-        if (commandLine.Json)
-        {
-            var result = new { command = what.Command, agent = what.Agent, instance = what.Instance, accepted = outcome.Accepted, message = outcome.Message };
-            await output.WriteLineAsync(JsonSerializer.Serialize(result, ClusterConnection.Json));
-        }
-        else if (outcome.Accepted)
-        {
-            await output.WriteLineAsync(outcome.Message);
-        }
-
-        if (outcome.Accepted)
-        {
-            return 0;
-        }
-
-        await error.WriteLineAsync($"error: refused: {outcome.Message}");
-        return 1;
-    }
+    /// <summary>Reports the outcome (<see cref="OutcomeReport"/>); the --json object names the command, the agent and the instance.</summary>
+    private static Task<int> ReportAsync(
+        ClientCommandLine commandLine, (string Command, string Agent, string? Instance) what, CommandOutcome outcome, TextWriter output, TextWriter error) =>
+        OutcomeReport.WriteAsync(
+            commandLine.Json,
+            new { command = what.Command, agent = what.Agent, instance = what.Instance, accepted = outcome.Accepted, message = outcome.Message },
+            outcome.Accepted,
+            outcome.Message,
+            output,
+            error);
 }

@@ -210,22 +210,8 @@ internal static class OrderCommands
 
         await using var client = await ClusterConnection.ConnectAsync(commandLine, cancellationToken);
         var outcome = await client.GetGrain<IJobDispatcherGrain>(dispatcher).Cancel(id).WaitAsync(cancellationToken);
-        if (commandLine.Json)
-        {
-            await output.WriteLineAsync(JsonSerializer.Serialize(new { order = id, accepted = outcome.Accepted, message = outcome.Message }, ClusterConnection.Json));
-        }
-        else if (outcome.Accepted)
-        {
-            await output.WriteLineAsync(outcome.Message);
-        }
-
-        if (outcome.Accepted)
-        {
-            return 0;
-        }
-
-        await error.WriteLineAsync($"error: refused: {outcome.Message}");
-        return 1;
+        return await OutcomeReport.WriteAsync(
+            commandLine.Json, new { order = id, accepted = outcome.Accepted, message = outcome.Message }, outcome.Accepted, outcome.Message, output, error);
     }
 
     /// <summary>A submission from the command line: <c>--arg NAME=VALUE</c> pairs checked, an id made up when none is given.</summary>
