@@ -48,16 +48,19 @@ public sealed partial class NodeNameClaim(
                 return;
             }
 
-            var answer = await ports.KnockTwiceAsync(holder.Endpoint, cancellationToken);
-            if (answer == PortAnswer.Accepted && !holder.Endpoint.Equals(local.SiloAddress.Endpoint))
+            // This silo's predecessor on this very port is gone (the port is this silo's now); any other holder is asked.
+            var answer = holder.Endpoint.Equals(local.SiloAddress.Endpoint)
+                ? PortAnswer.Refused
+                : await ports.KnockTwiceAsync(holder.Endpoint, cancellationToken);
+            if (answer == PortAnswer.Accepted)
             {
                 throw new NodeAlreadyRunningException(
                     $"node '{local.Name}' is already running: silo {holder.ToParsableString()} holds that name and answers on {holder.Endpoint}; stop it first, or give this silo another --node");
             }
 
-            if (answer == PortAnswer.Refused || holder.Endpoint.Equals(local.SiloAddress.Endpoint))
+            if (answer == PortAnswer.Refused)
             {
-                // Its process is gone (or it is this silo's predecessor on this very port): declare it Dead so the name frees.
+                // Its process is gone: declare it Dead so the name frees.
                 LogPredecessorDeclaredDead(local.Name, holder.ToParsableString());
                 await membership.TryKill(holder);
             }
