@@ -9,9 +9,10 @@ using Orleans.Runtime;
 namespace Failover.Hosting.Membership;
 
 /// <summary>
-/// Declares Dead, without waiting for missed probes and votes, an Active silo whose process is gone. When a connection
-/// between this silo and another one ends (either side may have opened it), the other silo's port is knocked on twice, <see cref="RefusedPortOptions.ConfirmDelay"/>
-/// apart; if both knocks are refused and the membership table still shows that silo Active, it is declared Dead.
+/// Declares Dead, without waiting for missed probes and votes, a Joining or Active silo whose process is gone. When a
+/// connection between this silo and another one ends (either side may have opened it), the other silo's port is knocked on
+/// twice, <see cref="RefusedPortOptions.ConfirmDelay"/> apart; if both knocks are refused and the membership table still
+/// shows that silo Joining or Active, it is declared Dead.
 /// A killed process's sockets are closed by its kernel at once, so its connections end at once and its port refuses:
 /// fail-over starts in about a tenth of a second instead of the probes' 1–1.5 s. A paused or cut-off silo does not
 /// refuse (its knocks time out): it is left to Orleans' probes, which also respect its node lease.
@@ -48,7 +49,7 @@ public sealed partial class RefusedPortDetector(
         {
             if (context.RemoteEndPoint is IPEndPoint endpoint)
             {
-                ConnectionEnded(endpoint);
+                _ = ConnectionEnded(endpoint);
             }
         }
     };
@@ -56,7 +57,7 @@ public sealed partial class RefusedPortDetector(
     /// <summary>
     /// Connection middleware for the silo connections other silos opened to this one (Orleans sends both ways over
     /// whichever connection a pair has). Its remote end is the other silo's ephemeral port, not its silo port, so its
-    /// end checks every Active silo at that address: with one silo per host, just that one.
+    /// end checks every Joining or Active silo at that address: with one silo per host, just that one.
     /// </summary>
     public ConnectionDelegate WatchInbound(ConnectionDelegate next) => async context =>
     {
@@ -69,26 +70,35 @@ public sealed partial class RefusedPortDetector(
             if (context.RemoteEndPoint is IPEndPoint endpoint)
             {
                 var address = Normalized(endpoint).Address;
-                foreach (var member in ActiveSilos().Where(m => Normalized(m.SiloAddress.Endpoint).Address.Equals(address)))
+                foreach (var member in LiveSilos().Where(m => Normalized(m.SiloAddress.Endpoint).Address.Equals(address)))
                 {
-                    ConnectionEnded(member.SiloAddress.Endpoint);
+                    _ = ConnectionEnded(member.SiloAddress.Endpoint);
                 }
             }
         }
     };
 
-    /// <summary>Checks the silo listening on <paramref name="endpoint"/>, unless a check of it is already under way.</summary>
-    public void ConnectionEnded(IPEndPoint endpoint)
+    /// <summary>
+    /// Checks the silo listening on <paramref name="endpoint"/>, unless a check of it is already under way; the task ends
+    /// with that check (it never faults: a failed check is logged).
+    /// </summary>
+    public Task ConnectionEnded(IPEndPoint endpoint)
     {
         endpoint = Normalized(endpoint);
         lock (_lock)
         {
-            if (!_running || _checks.ContainsKey(endpoint))
+            if (!_running)
             {
-                return;
+                return Task.CompletedTask;
             }
 
-            _checks[endpoint] = CheckAndForgetAsync(endpoint);
+            if (!_checks.TryGetValue(endpoint, out var check))
+            {
+                check = CheckAndForgetAsync(endpoint);
+                _checks[endpoint] = check;
+            }
+
+            return check;
         }
     }
 
@@ -143,7 +153,7 @@ public sealed partial class RefusedPortDetector(
 
     private async Task CheckAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
     {
-        if (ActiveSiloAt(endpoint) is not { } silo)
+        if (LiveSiloAt(endpoint) is not { } silo)
         {
             return;
         }
@@ -153,9 +163,9 @@ public sealed partial class RefusedPortDetector(
             return;
         }
 
-        // A silo that stops gracefully writes ShuttingDown, then Dead, before its port closes: only an Active row is a crash.
+        // A silo that stops gracefully writes ShuttingDown, then Dead, before its port closes: only a Joining or Active row is a crash.
         var table = await rows.ReadAllAsync(cancellationToken);
-        if (table.Entries.FirstOrDefault(row => row.Address.Equals(silo.SiloAddress)) is not { Status: SiloStatus.Active } row)
+        if (table.Entries.FirstOrDefault(row => row.Address.Equals(silo.SiloAddress)) is not { Status: SiloStatus.Joining or SiloStatus.Active } row)
         {
             return;
         }
@@ -182,11 +192,14 @@ public sealed partial class RefusedPortDetector(
         return await PortKnock.KnockAsync(endpoint, settings.ConnectTimeout, cancellationToken);
     }
 
-    private ClusterMember? ActiveSiloAt(IPEndPoint endpoint) =>
-        ActiveSilos().FirstOrDefault(member => Normalized(member.SiloAddress.Endpoint).Equals(endpoint));
+    private ClusterMember? LiveSiloAt(IPEndPoint endpoint) =>
+        LiveSilos().FirstOrDefault(member => Normalized(member.SiloAddress.Endpoint).Equals(endpoint));
 
-    private IEnumerable<ClusterMember> ActiveSilos() =>
-        membership.CurrentSnapshot.Members.Values.Where(member => member.Status == SiloStatus.Active && !member.SiloAddress.Equals(local.SiloAddress));
+    // Joining counts: a silo listens before it joins, and one killed right after it turned Active may still be Joining in
+    // this silo's snapshot when its connections end (gossip of the Active row not yet here).
+    private IEnumerable<ClusterMember> LiveSilos() =>
+        membership.CurrentSnapshot.Members.Values.Where(member =>
+            (member.Status is SiloStatus.Joining or SiloStatus.Active) && !member.SiloAddress.Equals(local.SiloAddress));
 
     private static IPEndPoint Normalized(IPEndPoint endpoint) =>
         endpoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endpoint.Address.MapToIPv4(), endpoint.Port) : endpoint;

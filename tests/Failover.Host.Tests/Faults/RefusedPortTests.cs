@@ -26,10 +26,11 @@ public sealed class RefusedPortTests(ITestOutputHelper output)
         await using var cluster = await ProcessCluster.StartAsync(database, output, ["node-a", "node-b", "node-c"], s_slowProbes);
         var killed = (await cluster.WaitForStatusAsync("node-c", SiloStatus.Active)).Address;
         // The check starts when a connection between a survivor and the silo ends: wait until they have one (opened by
-        // either side's first probe or gossip), seen as a client socket to a silo port.
-        var siloPorts = new[] { "node-a", "node-b", "node-c" }.Select(n => cluster[n].Port).ToList();
+        // either side's first probe or gossip). A connection between the two survivors does not count: killing node-c
+        // before anyone connected to it leaves its death to the probes.
+        var survivorPorts = new[] { cluster["node-a"].Port, cluster["node-b"].Port };
         await cluster.WaitUntilAsync(
-            () => Task.FromResult(siloPorts.Sum(EstablishedConnectionsTo) >= 2), "node-c and the survivors have connections between them");
+            () => Task.FromResult(EstablishedConnections(cluster["node-c"], survivorPorts) > 0), "node-c and a survivor have a connection between them");
 
         cluster["node-c"].Kill();
         await cluster.WaitForExitAsync(cluster["node-c"]);
@@ -46,15 +47,44 @@ public sealed class RefusedPortTests(ITestOutputHelper output)
         Assert.Equal(SiloStatus.Active, (await cluster.FindAsync("node-b"))!.Status);
     }
 
-    /// <summary>Client-side TCP sockets of this machine connected to <paramref name="port"/> (/proc/net/tcp, state 01 = established).</summary>
-    private static int EstablishedConnectionsTo(int port)
+    /// <summary>
+    /// Established TCP connections with <paramref name="silo"/> at one end: a socket connected to its silo port, or a socket of its
+    /// process connected to one of <paramref name="peerPorts"/> (/proc/net/tcp: field 2 is the remote address, 3 the state, 01 =
+    /// established, 9 the socket's inode, which /proc/PID/fd links name as socket:[inode]).
+    /// </summary>
+    private static int EstablishedConnections(SiloProcess silo, IReadOnlyList<int> peerPorts)
     {
-        var remote = $":{port:X4}";
+        var ownSockets = SocketInodes(silo.ProcessId);
+        var toSilo = $":{silo.Port:X4}";
+        var toPeers = peerPorts.Select(port => $":{port:X4}").ToList();
         return new[] { "/proc/net/tcp", "/proc/net/tcp6" }
             .Where(File.Exists)
             .SelectMany(File.ReadLines)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Count(fields => fields.Length > 3 && fields[2].EndsWith(remote, StringComparison.Ordinal) && fields[3] == "01");
+            .Where(fields => fields.Length > 9 && fields[3] == "01")
+            .Count(fields => fields[2].EndsWith(toSilo, StringComparison.Ordinal)
+                || (ownSockets.Contains(fields[9]) && toPeers.Any(peer => fields[2].EndsWith(peer, StringComparison.Ordinal))));
+    }
+
+    private static HashSet<string> SocketInodes(int processId)
+    {
+        var inodes = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var descriptor in Directory.EnumerateFiles($"/proc/{processId}/fd"))
+            {
+                if (new FileInfo(descriptor).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal))
+                {
+                    inodes.Add(target["socket:[".Length..^1]);
+                }
+            }
+        }
+        catch (Exception exception) when (exception is DirectoryNotFoundException or IOException or UnauthorizedAccessException)
+        {
+            // The process ended or a descriptor closed while listing: no sockets of it count.
+        }
+
+        return inodes;
     }
 
     [Theory]

@@ -30,6 +30,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Where clients connect to it.</summary>
     public IPEndPoint GatewayEndPoint => new(IPAddress.Loopback, Ports.Gateway);
 
+    /// <summary>Its operating-system process id.</summary>
+    public int ProcessId => _process.Id;
+
     public bool HasExited => _disposed || _process.HasExited;
 
     /// <summary>The exit code once the process has ended on its own; null while it runs (or after it was disposed).</summary>
