@@ -10,22 +10,22 @@ public static class BuildOutput
     /// <summary>The silo with the test grains (tests/Failover.TestHost), for fault tests.</summary>
     public static string TestHostDll => Find(Path.Combine("tests", "Failover.TestHost"), "Failover.TestHost.dll");
 
-    private static string Find(string projectFolder, string dll)
+    /// <summary>The checkout these tests were built from: the folder of Orleans.Failover.sln above the test output.</summary>
+    public static string RepositoryRoot()
     {
-        var testOutput = AppContext.BaseDirectory;
-        var configuration = new DirectoryInfo(testOutput).Parent!.Name;
-        var root = new DirectoryInfo(testOutput);
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Orleans.Failover.sln")))
         {
             root = root.Parent;
         }
 
-        if (root is null)
-        {
-            throw new InvalidOperationException("Orleans.Failover.sln not found above the test output directory.");
-        }
+        return root?.FullName ?? throw new InvalidOperationException("Orleans.Failover.sln not found above the test output directory.");
+    }
 
-        var path = Path.Combine(root.FullName, projectFolder, "bin", configuration, "net10.0", dll);
+    private static string Find(string projectFolder, string dll)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var path = Path.Combine(RepositoryRoot(), projectFolder, "bin", configuration, "net10.0", dll);
         return File.Exists(path) ? path : throw new FileNotFoundException($"{dll} is not built at {path}; build the solution first.");
     }
 }

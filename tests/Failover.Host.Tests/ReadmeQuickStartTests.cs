@@ -21,7 +21,7 @@ public sealed partial class ReadmeQuickStartTests : IDisposable
     [Fact]
     public async Task The_quick_start_works_when_pasted_into_a_terminal_and_shows_the_fail_over()
     {
-        var script = QuickStartScript(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "README.md")));
+        var script = QuickStartScript(await File.ReadAllTextAsync(Path.Combine(BuildOutput.RepositoryRoot(), "README.md")));
         var (exitCode, output) = await RunInScratchDirectoryAsync(script);
 
         Assert.True(exitCode == 0, $"the quick start exited with {exitCode}\n{output}");
@@ -53,7 +53,7 @@ public sealed partial class ReadmeQuickStartTests : IDisposable
 
     private async Task<(int ExitCode, string Output)> RunInScratchDirectoryAsync(string script)
     {
-        var root = RepositoryRoot();
+        var root = BuildOutput.RepositoryRoot();
         var scratch = _directory.Path;
         Directory.CreateSymbolicLink(Path.Combine(scratch, "silo"), Path.Combine(root, "silo"));
         Directory.CreateSymbolicLink(Path.Combine(scratch, "client"), Path.Combine(root, "client"));
@@ -139,17 +139,6 @@ public sealed partial class ReadmeQuickStartTests : IDisposable
     }
 
     private static Regex ActiveMembers() => new(@"node-a\s+127\.0\.0\.1:11111@\d+\s+Active[\s\S]*?node-b\s+127\.0\.0\.1:11121@\d+\s+Active[\s\S]*?node-c\s+127\.0\.0\.1:11131@\d+\s+Active");
-
-    private static string RepositoryRoot()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Orleans.Failover.sln")))
-        {
-            root = root.Parent;
-        }
-
-        return root?.FullName ?? throw new InvalidOperationException("Orleans.Failover.sln not found above the test output directory.");
-    }
 
     [GeneratedRegex(@"```sh\n(?<code>[\s\S]*?)```")]
     private static partial Regex ShellBlock();

@@ -1,5 +1,5 @@
+using Failover.Agents;
 using Failover.Agents.DirectorClusters;
-using Failover.Agents.Hosting;
 using Failover.Agents.Topology;
 using Failover.Hosting.Tests.Cluster;
 using Failover.Testing;

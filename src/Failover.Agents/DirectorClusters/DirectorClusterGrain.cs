@@ -1,4 +1,3 @@
-using Failover.Agents.Hosting;
 using Failover.Agents.Topology;
 using Failover.Storage.Events;
 using Orleans;

@@ -1,4 +1,4 @@
-using Failover.Agents.Hosting;
+using Failover.Agents.SiloControl;
 using Failover.Agents.Topology;
 using Orleans;
 using Orleans.Runtime;

@@ -1,5 +1,5 @@
+using Failover.Agents.Processes;
 using System.Diagnostics;
-using Failover.Agents.Subagents;
 
 namespace Failover.Agents.FailoverPairs;
 

@@ -39,6 +39,7 @@ public static class AgentServiceCollectionExtensions
         services.AddHostedService<DirectorInstanceService>();
         services.TryAddSingleton(sp => new JobProcessRunner(new JobRunnerOptions(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IDirectorWorkload, DispatcherWorkload>();
+        services.TryAddSingleton<ITopologyRemovalCheck, OpenOrdersRemovalCheck>();
         services.AddHostedService<SubagentService>();
         services.AddHostedService<DirectorLeadService>();
         services.TryAddSingleton<IFileOrderSink, DispatcherFileOrderSink>();

@@ -1,4 +1,3 @@
-using Failover.Agents.Hosting;
 using Orleans;
 using Orleans.Runtime;
 using Failover.Hosting;

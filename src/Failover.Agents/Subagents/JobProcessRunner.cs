@@ -1,3 +1,4 @@
+using Failover.Agents.Processes;
 using System.ComponentModel;
 using System.Diagnostics;
 using Failover.Agents.Orders;

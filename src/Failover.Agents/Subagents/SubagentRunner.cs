@@ -1,5 +1,4 @@
 using Failover.Agents.Dispatching;
-using Failover.Agents.FailoverPairs;
 using Failover.Agents.Orders;
 using Failover.Agents.Topology;
 using Orleans;

@@ -191,7 +191,7 @@ public sealed class JobProcessRunnerTests : IDisposable
         silo.ArgumentList.Add("-c");
         silo.ArgumentList.Add("\"$@\" & wait");
         silo.ArgumentList.Add("fake-silo");
-        silo.ArgumentList.Add(Assert.IsType<string>(Failover.Agents.Subagents.BoundProcessGroup.FindSetpriv()));
+        silo.ArgumentList.Add(Assert.IsType<string>(Failover.Agents.Processes.BoundProcessGroup.FindSetpriv()));
         foreach (var argument in JobProcessRunner.LaunchArguments("/bin/sh", ["-c", $"sleep 60 & echo $! >> {pidFile}; sleep 60 & echo $! >> {pidFile}; echo $$ >> {pidFile}; wait"]))
         {
             silo.ArgumentList.Add(argument);

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Failover.Agents.Subagents;
+namespace Failover.Agents.Processes;
 
 /// <summary>
 /// Starts processes from one dedicated thread that lives as long as this object. Linux delivers a parent-death

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Failover.Agents.Subagents;
+namespace Failover.Agents.Processes;
 
 /// <summary>kill(2) for whole process groups.</summary>
 internal static partial class ProcessSignals

@@ -1,4 +1,4 @@
-namespace Failover.Agents.Hosting;
+namespace Failover.Agents.SiloControl;
 
 /// <summary>How this silo is being stopped: normally (the default), or with a fail-over as if it had crashed.</summary>
 public sealed class ShutdownIntent

@@ -1,4 +1,4 @@
-namespace Failover.Agents.Subagents;
+namespace Failover.Agents.Processes;
 
 /// <summary>
 /// How the silo starts a command whose whole process tree must never outlive it (jobs, managed agents):

@@ -1,4 +1,4 @@
-namespace Failover.Agents.FailoverPairs;
+namespace Failover.Agents;
 
 /// <summary>Lets a loop wait for a period or until it is woken early, whichever comes first.</summary>
 internal sealed class WakeSignal

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Failover.Agents.Hosting;
+namespace Failover.Agents;
 
 /// <summary>The silo's <c>Agents</c> configuration section.</summary>
 public sealed class AgentOptions : IValidatableObject
