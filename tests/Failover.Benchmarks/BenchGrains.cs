@@ -208,10 +208,10 @@ internal sealed class BenchPlacementRule : INodePlacementRule
     public bool Covers(GrainId grain) =>
         grain.Type.ToString()!.StartsWith("bench-", StringComparison.Ordinal) && grain.Key.ToString()!.Contains('/', StringComparison.Ordinal);
 
-    public SiloAddress? Choose(GrainId grain, IReadOnlyList<ClusterMember> candidates, SiloAddress local)
+    public ValueTask<SiloAddress?> ChooseAsync(GrainId grain, IReadOnlyList<ClusterMember> candidates, SiloAddress local, CancellationToken cancellationToken)
     {
         var key = grain.Key.ToString()!;
         var node = key[..key.IndexOf('/', StringComparison.Ordinal)];
-        return candidates.FirstOrDefault(member => member.Name == node)?.SiloAddress;
+        return ValueTask.FromResult(candidates.FirstOrDefault(member => member.Name == node)?.SiloAddress);
     }
 }

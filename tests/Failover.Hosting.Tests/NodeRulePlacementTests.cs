@@ -84,14 +84,14 @@ public sealed class NodeRulePlacementTests
     }
 
     [Fact]
-    public void The_rule_itself_returns_no_choice_when_every_candidate_is_avoided()
+    public async Task The_rule_itself_returns_no_choice_when_every_candidate_is_avoided()
     {
         var rule = new AvoidRule("node-a", "node-b");
 
-        Assert.Null(rule.Choose(Witness("x"), Members[..2], A));
-        Assert.Equal(C, rule.Choose(Witness("x"), Members[..3], A));
-        Assert.Equal(C, rule.Choose(Witness("x"), Members[..3], C));
-        Assert.Equal(C, rule.Choose(Witness("x"), Members[..3], B));
+        Assert.Null(await rule.ChooseAsync(Witness("x"), Members[..2], A, CancellationToken.None));
+        Assert.Equal(C, await rule.ChooseAsync(Witness("x"), Members[..3], A, CancellationToken.None));
+        Assert.Equal(C, await rule.ChooseAsync(Witness("x"), Members[..3], C, CancellationToken.None));
+        Assert.Equal(C, await rule.ChooseAsync(Witness("x"), Members[..3], B, CancellationToken.None));
     }
 
     /// <summary>What the director chooses when each of <paramref name="callers"/> asks (all with the same compatible silos).</summary>
@@ -120,7 +120,8 @@ public sealed class NodeRulePlacementTests
     {
         public override bool Covers(GrainId grain) => grain.Type.ToString() == "witness";
 
-        protected override IReadOnlyCollection<string> NodesToAvoid(GrainId grain) => avoid;
+        protected override ValueTask<IReadOnlyCollection<string>> NodesToAvoidAsync(GrainId grain, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyCollection<string>>(avoid);
     }
 
     private sealed class Context(SiloAddress local, SiloAddress[] compatible) : IPlacementContext

@@ -12,8 +12,8 @@ internal sealed class WitnessPlacement(string localNode, Func<string, PairNodes?
     public override bool Covers(GrainId grain) =>
         grain.Type.ToString() == FailoverPairWitnessGrain.GrainType && pairOf(grain.Key.ToString()!) is not null;
 
-    protected override IReadOnlyCollection<string> NodesToAvoid(GrainId grain) =>
-        pairOf(grain.Key.ToString()!)?.PeerNode is { } peer ? [localNode, peer] : [localNode];
+    protected override ValueTask<IReadOnlyCollection<string>> NodesToAvoidAsync(GrainId grain, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyCollection<string>>(pairOf(grain.Key.ToString()!)?.PeerNode is { } peer ? [localNode, peer] : [localNode]);
 }
 
 /// <summary>A pair this silo takes part in, as far as it knows it: the peer's node name once heard.</summary>

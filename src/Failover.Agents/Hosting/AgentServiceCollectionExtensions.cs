@@ -9,7 +9,9 @@ using Failover.Hosting.Placement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
 
 namespace Failover.Agents.Hosting;
 
@@ -33,7 +35,14 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<TopologyView>();
         services.TryAddSingleton<ShutdownIntent>();
         services.TryAddSingleton<DirectorRoles>();
-        services.AddSingleton<INodePlacementRule, DirectorClusterPlacement>();
+        services.AddSingleton<INodePlacementRule>(sp =>
+        {
+            var topology = sp.GetRequiredService<TopologyView>();
+            return new DirectorClusterPlacement(
+                topology,
+                cancellationToken => topology.CatchUpAsync(sp.GetRequiredService<IGrainFactory>(), cancellationToken),
+                sp.GetRequiredService<ILogger<DirectorClusterPlacement>>());
+        });
         services.AddSingleton<INodePlacementRule, SiloControlPlacement>();
         services.AddHostedService<TopologyWatcher>();
         services.AddHostedService<DirectorInstanceService>();

@@ -10,6 +10,6 @@ internal sealed class SiloControlPlacement : INodePlacementRule
 
     public bool Covers(GrainId grain) => grain.Type.ToString() == GrainType;
 
-    public SiloAddress? Choose(GrainId grain, IReadOnlyList<ClusterMember> candidates, SiloAddress local) =>
-        candidates.Where(s => s.Name == grain.Key.ToString()).OrderByDescending(s => s.SiloAddress.Generation).FirstOrDefault()?.SiloAddress;
+    public ValueTask<SiloAddress?> ChooseAsync(GrainId grain, IReadOnlyList<ClusterMember> candidates, SiloAddress local, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(candidates.Where(s => s.Name == grain.Key.ToString()).OrderByDescending(s => s.SiloAddress.Generation).FirstOrDefault()?.SiloAddress);
 }

@@ -12,12 +12,12 @@ public abstract class AvoidNodesRule : INodePlacementRule
     public abstract bool Covers(GrainId grain);
 
     /// <summary>The node names the grain should not live on.</summary>
-    protected abstract IReadOnlyCollection<string> NodesToAvoid(GrainId grain);
+    protected abstract ValueTask<IReadOnlyCollection<string>> NodesToAvoidAsync(GrainId grain, CancellationToken cancellationToken);
 
-    public SiloAddress? Choose(GrainId grain, IReadOnlyList<ClusterMember> candidates, SiloAddress local)
+    public async ValueTask<SiloAddress?> ChooseAsync(GrainId grain, IReadOnlyList<ClusterMember> candidates, SiloAddress local, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidates);
-        var avoid = NodesToAvoid(grain);
+        var avoid = await NodesToAvoidAsync(grain, cancellationToken);
         var allowed = candidates.Where(member => !avoid.Contains(member.Name)).ToList();
         if (allowed.Count == 0)
         {

@@ -14,7 +14,8 @@ public interface INodePlacementRule
     /// <summary>
     /// The silo for a new activation of <paramref name="grain"/>, chosen from <paramref name="candidates"/> (the Active
     /// silos able to host it, ordered by address, never empty); null keeps it on <paramref name="local"/> when that is a
-    /// candidate, else on one picked by the grain's hash.
+    /// candidate, else on one picked by the grain's hash. A rule may read what it needs first (it holds up only this
+    /// activation), but must end by <paramref name="cancellationToken"/>.
     /// </summary>
-    SiloAddress? Choose(GrainId grain, IReadOnlyList<ClusterMember> candidates, SiloAddress local);
+    ValueTask<SiloAddress?> ChooseAsync(GrainId grain, IReadOnlyList<ClusterMember> candidates, SiloAddress local, CancellationToken cancellationToken);
 }

@@ -8,7 +8,10 @@ internal sealed class NodeRulePlacementDirector(IEnumerable<INodePlacementRule> 
 {
     private readonly INodePlacementRule[] _rules = [.. rules];
 
-    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    /// <summary>How long a rule may read what it needs before the grain is placed without its choice.</summary>
+    public static readonly TimeSpan RuleTimeout = TimeSpan.FromSeconds(5);
+
+    public async Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var compatible = context.GetCompatibleSilos(target);
@@ -20,17 +23,21 @@ internal sealed class NodeRulePlacementDirector(IEnumerable<INodePlacementRule> 
             .ToList();
         var grain = target.GrainIdentity;
         var local = context.LocalSilo;
-        if (candidates.Count > 0 && _rules.FirstOrDefault(rule => rule.Covers(grain)) is { } rule && rule.Choose(grain, candidates, local) is { } chosen)
+        if (candidates.Count > 0 && _rules.FirstOrDefault(rule => rule.Covers(grain)) is { } rule)
         {
-            return Task.FromResult(chosen);
+            using var timeout = new CancellationTokenSource(RuleTimeout);
+            if (await rule.ChooseAsync(grain, candidates, local, timeout.Token) is { } chosen)
+            {
+                return chosen;
+            }
         }
 
         if (compatible.Contains(local))
         {
-            return Task.FromResult(local);
+            return local;
         }
 
         var ordered = compatible.OrderBy(silo => silo.ToParsableString(), StringComparer.Ordinal).ToArray();
-        return Task.FromResult(ordered[(int)(grain.GetUniformHashCode() % (uint)ordered.Length)]);
+        return ordered[(int)(grain.GetUniformHashCode() % (uint)ordered.Length)];
     }
 }

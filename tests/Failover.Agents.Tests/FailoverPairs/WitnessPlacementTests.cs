@@ -22,29 +22,29 @@ public sealed class WitnessPlacementTests
     }
 
     [Fact]
-    public void The_witness_goes_to_a_third_node_when_there_is_one()
+    public async Task The_witness_goes_to_a_third_node_when_there_is_one()
     {
         var placement = Create(peerNode: "node-b");
 
-        var chosen = placement.Choose(Witness, [Member(Self, "node-a"), Member(Peer, "node-b"), Member(Central, "node-c")], Self);
+        var chosen = await placement.ChooseAsync(Witness, [Member(Self, "node-a"), Member(Peer, "node-b"), Member(Central, "node-c")], Self, CancellationToken.None);
 
         Assert.Equal(Central, chosen);
     }
 
     [Fact]
-    public void With_only_the_pairs_nodes_it_stays_with_the_caller()
+    public async Task With_only_the_pairs_nodes_it_stays_with_the_caller()
     {
         var placement = Create(peerNode: "node-b");
 
-        Assert.Null(placement.Choose(Witness, [Member(Self, "node-a"), Member(Peer, "node-b")], Self));
+        Assert.Null(await placement.ChooseAsync(Witness, [Member(Self, "node-a"), Member(Peer, "node-b")], Self, CancellationToken.None));
     }
 
     [Fact]
-    public void Before_the_peer_is_heard_only_this_node_is_avoided()
+    public async Task Before_the_peer_is_heard_only_this_node_is_avoided()
     {
         var placement = Create(peerNode: null);
 
-        var chosen = placement.Choose(Witness, [Member(Self, "node-a"), Member(Peer, "node-b")], Self);
+        var chosen = await placement.ChooseAsync(Witness, [Member(Self, "node-a"), Member(Peer, "node-b")], Self, CancellationToken.None);
 
         Assert.Equal(Peer, chosen);
     }
