@@ -14,7 +14,7 @@ internal static class SiloConfiguration
     private static readonly HashSet<string> s_knownTopLevelKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         "Node", "Host", "Port", "GatewayPort", "HttpPort", "Database", "ClusterId", "ServiceId", "DataDirectory",
-        "Membership", "RefusedPorts", "Lease", "Messaging", "Reminders", "Agents", "Logging", "ManagedAgents", "FailoverAgents",
+        "Membership", "RefusedPorts", "GatewayConnections", "Lease", "Messaging", "Reminders", "Agents", "Logging", "ManagedAgents", "FailoverAgents",
     };
 
     public static void Apply(IConfigurationBuilder configuration, SiloCommandLine commandLine)

@@ -13,6 +13,7 @@ internal static partial class UnknownKeys
         ["ClusterMembershipOptions"] = "Membership",
         ["NodeLeaseOptions"] = "Lease",
         ["RefusedPortOptions"] = "RefusedPorts",
+        ["GatewayConnectionOptions"] = "GatewayConnections",
         ["ReminderOptions"] = "Reminders",
         ["SiloMessagingOptions"] = "Messaging",
         ["AgentOptions"] = "Agents",

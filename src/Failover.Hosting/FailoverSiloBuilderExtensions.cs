@@ -1,4 +1,5 @@
 using Failover.Hosting.Directory;
+using Failover.Hosting.Gateway;
 using Failover.Hosting.Leases;
 using Failover.Hosting.Membership;
 using Failover.Hosting.Placement;
@@ -27,11 +28,11 @@ public static class FailoverSiloBuilderExtensions
     /// <summary>
     /// Makes this Orleans silo a member of a Failover cluster. <paramref name="configuration"/> is the configuration
     /// root: the silo's keys at the top (Node, Host, Port, GatewayPort, Database, ClusterId, ServiceId) and the sections
-    /// Membership (Orleans' <see cref="ClusterMembershipOptions"/>, tuned defaults), RefusedPorts, Messaging (Orleans'
+    /// Membership (Orleans' <see cref="ClusterMembershipOptions"/>, tuned defaults), RefusedPorts, GatewayConnections, Messaging (Orleans'
     /// <see cref="SiloMessagingOptions"/>, response timeout 5 s), Lease and Reminders. Wires Orleans'
     /// ADO.NET clustering, reminders and grain storage to the database, and adds what Orleans lacks for fail-over: the
     /// node lease with its call filter, the fenced grain directory and storage, node placement rules, exit code 3 on a
-    /// fatal error. Options are validated when the host starts; unknown keys in those sections are errors.
+    /// fatal error, and a gateway whose clients cannot make it hold unread responses without bound. Options are validated when the host starts; unknown keys in those sections are errors.
     /// </summary>
     public static ISiloBuilder AddFailoverCluster(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -122,6 +123,14 @@ public static class FailoverSiloBuilderExtensions
             connections.ConfigureSiloOutboundConnection(builder => builder.Use(detector.WatchOutbound));
             connections.ConfigureSiloInboundConnection(builder => builder.Use(detector.WatchInbound));
         });
+        services.AddOptions<GatewayConnectionOptions>()
+            .Bind(configuration.GetSection(GatewayConnectionOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<StalledClientGuard>();
+        services.AddOptions<SiloConnectionOptions>().Configure<StalledClientGuard>((connections, guard) =>
+            connections.ConfigureGatewayInboundConnection(builder => builder.Use(guard.Guard)));
+        BoundedGatewayTransport.Register(services);
 
         services.TryAddSingleton<NodeLease>();
         services.AddSingleton<NodeLeaseRenewer>();

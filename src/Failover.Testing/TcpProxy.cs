@@ -5,27 +5,65 @@ namespace Failover.Testing;
 
 /// <summary>
 /// A loopback TCP forwarder in front of a server (a database, say) that a test can cut: <see cref="Disconnect"/> drops
-/// every connection and refuses new ones, <see cref="Reconnect"/> listens again on the same port.
+/// every connection and refuses new ones, <see cref="Reconnect"/> listens again on the same port;
+/// <see cref="StopReadingFromServer"/> makes its clients look, to the server, like clients that never read.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
     private readonly IPEndPoint _target;
+    private readonly IPEndPoint _listenOn;
     private readonly Lock _gate = new();
     private readonly List<Socket> _open = [];
+    private readonly List<IPEndPoint> _serverSideEndPoints = [];
+    private TaskCompletionSource _readingFromServer = Reading();
     private TcpListener? _listener;
     private CancellationTokenSource? _accepting;
     private Task? _acceptLoop;
 
     public TcpProxy(IPEndPoint target)
+        : this(target, new IPEndPoint(IPAddress.Loopback, FreePorts.Next()))
+    {
+    }
+
+    /// <param name="listenOn">Where it listens: another loopback address can take the server's own port number.</param>
+    public TcpProxy(IPEndPoint target, IPEndPoint listenOn)
     {
         _target = target;
-        Port = FreePorts.Next();
+        _listenOn = listenOn;
+        Port = listenOn.Port;
         Reconnect();
     }
 
     public int Port { get; }
 
     public bool IsConnected => _listener is not null;
+
+    /// <summary>This end of each connection it opened to the server, oldest first.</summary>
+    public IReadOnlyList<IPEndPoint> ServerSideEndPoints
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _serverSideEndPoints];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Leaves unread what the server sends, on every connection and on those opened later, until <see cref="Disconnect"/>:
+    /// what the clients send is still forwarded, so the server's replies pile up in its sockets.
+    /// </summary>
+    public void StopReadingFromServer()
+    {
+        lock (_gate)
+        {
+            if (_readingFromServer.Task.IsCompleted)
+            {
+                _readingFromServer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
 
     public void Reconnect()
     {
@@ -36,7 +74,7 @@ public sealed class TcpProxy : IAsyncDisposable
                 return;
             }
 
-            _listener = new TcpListener(IPAddress.Loopback, Port);
+            _listener = new TcpListener(_listenOn);
             _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             _listener.Start();
             _accepting = new CancellationTokenSource();
@@ -58,6 +96,8 @@ public sealed class TcpProxy : IAsyncDisposable
             }
 
             _open.Clear();
+            // The pumps that waited to read from the server find their sockets closed and end.
+            _readingFromServer.TrySetResult();
         }
     }
 
@@ -95,10 +135,11 @@ public sealed class TcpProxy : IAsyncDisposable
                 {
                     _open.Add(client);
                     _open.Add(server);
+                    _serverSideEndPoints.Add((IPEndPoint)server.LocalEndPoint!);
                 }
 
-                _ = PumpAsync(client, server);
-                _ = PumpAsync(server, client);
+                _ = PumpAsync(client, server, () => Task.CompletedTask);
+                _ = PumpAsync(server, client, ReadingFromServer);
             }
         }
         catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -106,13 +147,29 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(Socket from, Socket to)
+    private Task ReadingFromServer()
+    {
+        lock (_gate)
+        {
+            return _readingFromServer.Task;
+        }
+    }
+
+    private static TaskCompletionSource Reading()
+    {
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        reading.SetResult();
+        return reading;
+    }
+
+    private static async Task PumpAsync(Socket from, Socket to, Func<Task> mayRead)
     {
         var buffer = new byte[16 * 1024];
         try
         {
             while (true)
             {
+                await mayRead();
                 var read = await from.ReceiveAsync(buffer, SocketFlags.None);
                 if (read == 0)
                 {

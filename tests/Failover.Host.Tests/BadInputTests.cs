@@ -157,6 +157,9 @@ public sealed class BadInputTests : IDisposable
     [Theory]
     [InlineData("RefusedPorts", """{ "ConfirmDelay": "00:00:00.001" }""", "RefusedPorts:ConfirmDelay must be between 10 ms and 10 s (got 1 ms)")]
     [InlineData("RefusedPorts", """{ "DeclareDaed": true }""", "unknown key RefusedPorts:DeclareDaed")]
+    [InlineData("GatewayConnections", """{ "StallTimeout": "00:00:00.500" }""", "GatewayConnections:StallTimeout must be between 1 s and 10 min (got 00:00:00.5000000)")]
+    [InlineData("GatewayConnections", """{ "WriteBufferBytes": 100 }""", "GatewayConnections:WriteBufferBytes must be between 4096 and 67108864 (got 100)")]
+    [InlineData("GatewayConnections", """{ "StallTimeot": "00:00:30" }""", "unknown key GatewayConnections:StallTimeot")]
     [InlineData("Lease", """{ "Timeot": "00:00:01" }""", "unknown key Lease:Timeot")]
     [InlineData("Membership", """{ "ProbeTimeot": "00:00:01" }""", "unknown key Membership:ProbeTimeot")]
     public async Task A_bad_value_or_unknown_key_inside_a_section_is_refused_with_one_line(string section, string body, string message)

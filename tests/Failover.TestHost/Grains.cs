@@ -131,3 +131,16 @@ public sealed class PulseState
 
     public DateTime? LastTick { get; set; }
 }
+
+/// <summary>Answers with what it was sent: a response as large as the request.</summary>
+public interface IEchoGrain : IGrainWithStringKey
+{
+    Task<string> Echo(string text);
+}
+
+[GrainType("echo")]
+[PreferLocalPlacement]
+public sealed class EchoGrain : Grain, IEchoGrain
+{
+    public Task<string> Echo(string text) => Task.FromResult(text);
+}
