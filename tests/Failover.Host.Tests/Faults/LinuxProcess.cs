@@ -30,7 +30,8 @@ public static class LinuxProcess
             .Select(fields => int.Parse(fields[2][(fields[2].LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture))];
     }
 
-    private static HashSet<string> SocketInodes(int processId)
+    /// <summary>The inodes of the sockets <paramref name="processId"/> holds open (/proc/PID/fd links named socket:[inode]).</summary>
+    public static IReadOnlySet<string> SocketInodes(int processId)
     {
         var inodes = new HashSet<string>(StringComparer.Ordinal);
         try

@@ -54,7 +54,7 @@ public sealed class RefusedPortTests(ITestOutputHelper output)
     /// </summary>
     private static int EstablishedConnections(SiloProcess silo, IReadOnlyList<int> peerPorts)
     {
-        var ownSockets = SocketInodes(silo.ProcessId);
+        var ownSockets = LinuxProcess.SocketInodes(silo.ProcessId);
         var toSilo = $":{silo.Port:X4}";
         var toPeers = peerPorts.Select(port => $":{port:X4}").ToList();
         return new[] { "/proc/net/tcp", "/proc/net/tcp6" }
@@ -64,27 +64,6 @@ public sealed class RefusedPortTests(ITestOutputHelper output)
             .Where(fields => fields.Length > 9 && fields[3] == "01")
             .Count(fields => fields[2].EndsWith(toSilo, StringComparison.Ordinal)
                 || (ownSockets.Contains(fields[9]) && toPeers.Any(peer => fields[2].EndsWith(peer, StringComparison.Ordinal))));
-    }
-
-    private static HashSet<string> SocketInodes(int processId)
-    {
-        var inodes = new HashSet<string>(StringComparer.Ordinal);
-        try
-        {
-            foreach (var descriptor in Directory.EnumerateFiles($"/proc/{processId}/fd"))
-            {
-                if (new FileInfo(descriptor).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal))
-                {
-                    inodes.Add(target["socket:[".Length..^1]);
-                }
-            }
-        }
-        catch (Exception exception) when (exception is DirectoryNotFoundException or IOException or UnauthorizedAccessException)
-        {
-            // The process ended or a descriptor closed while listing: no sockets of it count.
-        }
-
-        return inodes;
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Failover.Hosting.Membership;
 using Failover.Storage.Membership;
+using Failover.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans;
@@ -24,7 +25,7 @@ public sealed class RefusedPortDetectorTests
     [InlineData(SiloStatus.Joining, SiloStatus.Active)] // killed right after it turned Active, before the gossip arrived here
     public async Task A_refused_port_of_a_silo_whose_row_says_it_runs_is_declared_Dead(SiloStatus inSnapshot, SiloStatus inTable)
     {
-        var silo = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, ClosedPort()), 2);
+        var silo = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, FreePorts.Next()), 2);
         var check = await StartAsync(silo, inSnapshot, inTable);
 
         await check.Detector.ConnectionEnded(silo.Endpoint);
@@ -40,7 +41,7 @@ public sealed class RefusedPortDetectorTests
     [InlineData(SiloStatus.ShuttingDown, SiloStatus.Active)]
     public async Task A_refused_port_of_a_silo_that_is_stopping_or_Dead_is_left_alone(SiloStatus inSnapshot, SiloStatus inTable)
     {
-        var silo = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, ClosedPort()), 2);
+        var silo = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, FreePorts.Next()), 2);
         var check = await StartAsync(silo, inSnapshot, inTable);
 
         await check.Detector.ConnectionEnded(silo.Endpoint);
@@ -65,7 +66,7 @@ public sealed class RefusedPortDetectorTests
     [Fact]
     public async Task A_connection_that_ends_before_the_silo_is_active_checks_nothing()
     {
-        var silo = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, ClosedPort()), 2);
+        var silo = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, FreePorts.Next()), 2);
         var membership = new InMemoryMembership(new ClusterMember(silo, SiloStatus.Active, "node-c"));
         var rows = new InMemoryRows(silo, SiloStatus.Active);
         var detector = NewDetector(membership, rows);
@@ -91,16 +92,6 @@ public sealed class RefusedPortDetectorTests
     private static RefusedPortDetector NewDetector(InMemoryMembership membership, InMemoryRows rows) =>
         new(membership, rows, new LocalSilo(), Options.Create(new RefusedPortOptions { ConfirmDelay = TimeSpan.FromMilliseconds(10) }),
             TimeProvider.System, NullLogger<RefusedPortDetector>.Instance);
-
-    /// <summary>A loopback port nothing listens on: bound once by the kernel's choice, then released.</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private sealed class InMemoryMembership(ClusterMember member) : IClusterMembershipService
     {
