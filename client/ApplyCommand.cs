@@ -92,22 +92,9 @@ internal static class TopologyFile
             throw new UsageException($"topology file '{file}' does not exist");
         }
 
-        var buffer = new byte[TopologyLimits.MaxFileBytes + 1];
-        var length = 0;
-        try
-        {
-            await using var stream = new FileStream(file, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite, Options = FileOptions.Asynchronous });
-            int read;
-            while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-            {
-                length += read;
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new TopologyFileException($"cannot read topology file '{file}': {Reason(exception)}");
-        }
-
+        // Opening a named pipe waits for a writer, and its reads for data, inside the kernel where no cancellation reaches:
+        // the bounded read runs on a worker of its own, so Ctrl+C still ends the command (the worker dies with the process).
+        var (buffer, length) = await Task.Run(() => ReadBounded(file), CancellationToken.None).WaitAsync(cancellationToken);
         if (length > TopologyLimits.MaxFileBytes)
         {
             throw new TopologyFileException(
@@ -128,6 +115,28 @@ internal static class TopologyFile
         {
             throw new TopologyFileException($"topology file '{file}' is not UTF-8 text");
         }
+    }
+
+    /// <summary>Reads at most <see cref="TopologyLimits.MaxFileBytes"/> + 1 bytes of <paramref name="file"/>, blocking.</summary>
+    private static (byte[] Buffer, int Length) ReadBounded(string file)
+    {
+        var buffer = new byte[TopologyLimits.MaxFileBytes + 1];
+        var length = 0;
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+            int read;
+            while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+            {
+                length += read;
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new TopologyFileException($"cannot read topology file '{file}': {Reason(exception)}");
+        }
+
+        return (buffer, length);
     }
 
     private static string Reason(Exception exception) => exception switch

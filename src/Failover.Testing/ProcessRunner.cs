@@ -89,7 +89,10 @@ public sealed partial class ProcessRunner : IAsyncDisposable
         _process.Dispose();
     }
 
-    public static ProcessRunner Start(string dll, params string[] args)
+    public static ProcessRunner Start(string dll, params string[] args) => Start(dll, new Dictionary<string, string>(), args);
+
+    /// <param name="environment">Variables set for this process on top of the test's environment.</param>
+    public static ProcessRunner Start(string dll, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -108,6 +111,11 @@ public sealed partial class ProcessRunner : IAsyncDisposable
         foreach (var key in startInfo.Environment.Keys.Where(k => k.StartsWith("FAILOVER_", StringComparison.Ordinal)).ToList())
         {
             startInfo.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            startInfo.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = startInfo };

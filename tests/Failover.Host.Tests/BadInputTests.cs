@@ -309,6 +309,29 @@ public sealed class BadInputTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Ctrl_C_ends_an_apply_whose_topology_file_is_a_pipe_without_a_writer_or_without_data(bool writerOpen)
+    {
+        using var pipe = NamedPipe.Create(Path.Combine(_directory.Path, "topology.fifo"));
+        // Without the runtime's debugger pipe, the only open(2) of a pipe that waits for its other end is the client's.
+        var noDebuggerPipe = new Dictionary<string, string> { ["DOTNET_EnableDiagnostics"] = "0" };
+        await using var client = ProcessRunner.Start(BuildOutput.ClientDll, noDebuggerPipe, "apply", "-f", pipe.Path, "--database", _directory.SqliteDatabase);
+        await Eventually.True(() => NamedPipe.IsOpenWaitingIn(client.Id), "the client waits in open(2) for the pipe's writer");
+        if (writerOpen)
+        {
+            // The open completes; the client's read then waits, inside the kernel, for data that never comes.
+            await Eventually.True(pipe.TryOpenWriter, "the pipe's writer end opens");
+        }
+
+        client.Signal(Signals.SigInt);
+
+        Assert.Equal(130, await client.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("error: interrupted", client.StandardError.Trim());
+        Assert.False(File.Exists(_directory.DatabaseFile));
+    }
+
     [Fact]
     public async Task A_topology_file_of_exactly_the_limit_is_read()
     {
