@@ -56,8 +56,8 @@ public sealed class NodeLease
         held?.TrySetResult();
     }
 
-    /// <summary>How long the lease had been lapsed when a renewal sent at <paramref name="sentAt"/> went out; null if it was held.</summary>
-    public TimeSpan? IsLapsedBefore(long sentAt)
+    /// <summary>How long the lease had been lapsed at <paramref name="at"/> (a <see cref="TimeProvider.GetTimestamp"/> value); null if it was held.</summary>
+    public TimeSpan? LapsedFor(long at)
     {
         lock (_lock)
         {
@@ -66,7 +66,7 @@ public sealed class NodeLease
                 return null;
             }
 
-            var lapsed = _time.GetElapsedTime(_renewedAt, sentAt) - _timeout;
+            var lapsed = _time.GetElapsedTime(_renewedAt, at) - _timeout;
             return lapsed > TimeSpan.Zero ? lapsed : null;
         }
     }

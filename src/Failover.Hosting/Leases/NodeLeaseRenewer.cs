@@ -54,9 +54,11 @@ internal sealed partial class NodeLeaseRenewer(
                     return;
                 }
 
-                if (lease.IsLapsedBefore(sentAt) is { } lapsedFor)
+                // Measured up to the answer: calls are held from the lease's end until this renewal lands, however
+                // late it was sent or however long its round trip took.
+                if (lease.LapsedFor(time.GetTimestamp()) is { } lapsedFor)
                 {
-                    LogLapsed(lapsedFor.TotalMilliseconds);
+                    LogLapsed(lapsedFor.TotalMilliseconds, time.GetElapsedTime(sentAt).TotalMilliseconds);
                 }
 
                 lease.Renewed(sentAt);
@@ -99,8 +101,8 @@ internal sealed partial class NodeLeaseRenewer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node lease not renewed: {Reason}; this silo stops acting {TimeoutMs} ms after its last renewal")]
     private partial void LogRenewalFailed(string reason, double timeoutMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Node lease had lapsed for {LapsedMs:0} ms (renewals came late: a busy or paused process); product grain calls were held meanwhile")]
-    private partial void LogLapsed(double lapsedMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node lease had lapsed for {LapsedMs:0} ms until a renewal landed (its round trip took {RoundTripMs:0} ms; a busy or paused process, or a slow database); product grain calls were held meanwhile")]
+    private partial void LogLapsed(double lapsedMs, double roundTripMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node lease renewed again")]
     private partial void LogRenewedAgain();
