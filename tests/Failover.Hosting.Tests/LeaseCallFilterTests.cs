@@ -80,7 +80,7 @@ public sealed class LeaseCallFilterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Timer_ticks_of_a_product_grain_do_not_run_while_the_lease_is_lapsed()
+    public async Task Timer_ticks_of_a_product_grain_do_not_run_while_the_lease_is_lapsed_and_the_timer_goes_on_after_it()
     {
         var grain = Cluster.Grains(Silo).GetGrain<ILeaseProbeGrain>("ticking");
         await grain.StartTicking(TimeSpan.FromMilliseconds(100));
@@ -88,9 +88,11 @@ public sealed class LeaseCallFilterTests : IAsyncLifetime
 
         await LapseAsync();
         var atLapse = Log.Ticks;
-        // A call refused after a whole lease timeout: dozens of tick periods pass meanwhile. One tick may have been
-        // running when the lease lapsed.
+        // Two calls refused one after the other, each after a whole lease timeout: the lease stays lapsed longer than
+        // any tick waits for it, so ticks are skipped, and dozens of tick periods pass. One tick may have been running
+        // when the lease lapsed.
         await Assert.ThrowsAsync<NodeLeaseLapsedException>(() => grain.Ping("meanwhile"));
+        await Assert.ThrowsAsync<NodeLeaseLapsedException>(() => grain.Ping("still lapsed"));
         Assert.InRange(Log.Ticks, atLapse, atLapse + 1);
 
         Renewals.Restore();

@@ -1,4 +1,5 @@
 using Failover.Hosting;
+using Failover.Hosting.Leases;
 using Failover.Hosting.Directory;
 using Failover.Hosting.Reminders;
 using Failover.Storage.Persistence;
@@ -52,7 +53,8 @@ public interface ILedgerGrain : IGrainWithStringKey
 [GrainType("ledger")]
 [PreferLocalPlacement]
 [GrainDirectory(Fenced.Directory)]
-public sealed partial class LedgerGrain(LocalSilo silo, [PersistentState("ledger", Fenced.Storage)] IPersistentState<LedgerState> ledger, ILogger<LedgerGrain> logger)
+public sealed partial class LedgerGrain(
+    LocalSilo silo, [PersistentState("ledger", Fenced.Storage)] IPersistentState<LedgerState> ledger, NodeLease lease, ILogger<LedgerGrain> logger)
     : Grain, ILedgerGrain, IRemindable
 {
     private IGrainTimer? _timer;
@@ -79,7 +81,7 @@ public sealed partial class LedgerGrain(LocalSilo silo, [PersistentState("ledger
     private void StartTimer(TimeSpan period)
     {
         _timer?.Dispose();
-        _timer = this.RegisterGrainTimer(WriteAsync, period, period);
+        _timer = this.RegisterLeasedTimer(lease, WriteAsync, period, period);
     }
 
     private async Task WriteAsync(CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Failover.Storage.Events;
 using Orleans;
 using Orleans.Runtime;
 using Failover.Hosting.Membership;
+using Failover.Hosting.Leases;
 using Failover.Storage.Persistence;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,7 @@ public sealed partial class DirectorClusterGrain(
     IClusterEventLog events,
     IDirectorWorkload workload,
     IOptions<AgentOptions> options,
+    NodeLease lease,
     TimeProvider timeProvider,
     ILogger<DirectorClusterGrain> logger) : Grain, IDirectorClusterGrain, IRemindable
 {
@@ -77,7 +79,7 @@ public sealed partial class DirectorClusterGrain(
                 cancellationToken);
         }
 
-        _timer = this.RegisterGrainTimer(TickAsync, _spec.Heartbeat, _spec.Heartbeat);
+        _timer = this.RegisterLeasedTimer(lease, TickAsync, _spec.Heartbeat, _spec.Heartbeat);
         if (await this.GetReminder(WatchReminder, cancellationToken) is null)
         {
             await this.RegisterOrUpdateReminder(WatchReminder, WatchPeriod, WatchPeriod, cancellationToken);
@@ -277,7 +279,7 @@ public sealed partial class DirectorClusterGrain(
         if (heartbeatChanged)
         {
             _timer?.Dispose();
-            _timer = this.RegisterGrainTimer(TickAsync, spec.Heartbeat, spec.Heartbeat);
+            _timer = this.RegisterLeasedTimer(lease, TickAsync, spec.Heartbeat, spec.Heartbeat);
         }
 
         LogSettings(AgentId, spec.Heartbeat.TotalMilliseconds, spec.HeartbeatTimeout.TotalMilliseconds, spec.RequireFailoverConfirmation);

@@ -4,6 +4,7 @@ using Failover.Agents.Topology;
 using Orleans;
 using Orleans.Runtime;
 using Failover.Hosting.Membership;
+using Failover.Hosting.Leases;
 using Failover.Storage.Persistence;
 using Failover.Storage.Records;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,7 @@ public sealed partial class JobDispatcherGrain(
     MembershipView membership,
     IRecordStore records,
     FencingTokens fencingTokens,
+    NodeLease lease,
     TimeProvider timeProvider,
     ILogger<JobDispatcherGrain> logger) : Grain, IJobDispatcherGrain
 {
@@ -64,7 +66,7 @@ public sealed partial class JobDispatcherGrain(
         _core = new DispatcherCore(Key, state.State, open, Now);
         _settingsWrittenAt = Now;
         // Interleaved: a tick must not wait for the subagents' parked polls, nor hold back submissions.
-        _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(CheckPeriod, CheckPeriod) { Interleave = true });
+        _timer = this.RegisterLeasedTimer(lease, TickAsync, new GrainTimerCreationOptions(CheckPeriod, CheckPeriod) { Interleave = true });
         LogActivated(Key, open.Count, Core.Epoch);
     }
 

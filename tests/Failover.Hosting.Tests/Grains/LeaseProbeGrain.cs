@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Failover.Hosting.Leases;
 using Orleans.Placement;
 
 namespace Failover.Hosting.Tests.Grains;
@@ -46,7 +47,7 @@ public interface ILeaseProbeGrain : IGrainWithStringKey
 
 /// <summary>A product grain: its calls and its timer ticks are held while the silo's node lease is lapsed.</summary>
 [PreferLocalPlacement]
-public sealed class LeaseProbeGrain(CallLog log) : Grain, ILeaseProbeGrain
+public sealed class LeaseProbeGrain(CallLog log, NodeLease lease) : Grain, ILeaseProbeGrain
 {
     private IGrainTimer? _timer;
 
@@ -59,7 +60,7 @@ public sealed class LeaseProbeGrain(CallLog log) : Grain, ILeaseProbeGrain
     public Task StartTicking(TimeSpan period)
     {
         _timer?.Dispose();
-        _timer = this.RegisterGrainTimer(() =>
+        _timer = this.RegisterLeasedTimer(lease, _ =>
         {
             log.Tick();
             return Task.CompletedTask;
