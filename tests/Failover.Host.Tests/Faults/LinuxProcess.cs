@@ -22,13 +22,34 @@ public static class LinuxProcess
     {
         var ownSockets = SocketInodes(processId);
         var local = $":{localPort:X4}";
-        return [.. new[] { "/proc/net/tcp", "/proc/net/tcp6" }
+        return [.. TcpSockets()
+            .Where(fields => fields[1].EndsWith(local, StringComparison.Ordinal) && ownSockets.Contains(fields[9]))
+            .Select(fields => int.Parse(fields[2][(fields[2].LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>
+    /// Established TCP connections with <paramref name="processId"/> at one end: a socket connected to its
+    /// <paramref name="listenPort"/>, or a socket of its own connected to one of <paramref name="peerPorts"/>
+    /// (field 3 of /proc/net/tcp is the state, 01 = established).
+    /// </summary>
+    public static int EstablishedConnectionsWith(int processId, int listenPort, IReadOnlyList<int> peerPorts)
+    {
+        var ownSockets = SocketInodes(processId);
+        var toListener = $":{listenPort:X4}";
+        var toPeers = peerPorts.Select(port => $":{port:X4}").ToList();
+        return TcpSockets()
+            .Where(fields => fields[3] == "01")
+            .Count(fields => fields[2].EndsWith(toListener, StringComparison.Ordinal)
+                || (ownSockets.Contains(fields[9]) && toPeers.Any(peer => fields[2].EndsWith(peer, StringComparison.Ordinal))));
+    }
+
+    /// <summary>The rows of /proc/net/tcp and tcp6, split in fields; a header row has too few to pass.</summary>
+    private static IEnumerable<string[]> TcpSockets() =>
+        new[] { "/proc/net/tcp", "/proc/net/tcp6" }
             .Where(File.Exists)
             .SelectMany(File.ReadLines)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(fields => fields.Length > 9 && fields[1].EndsWith(local, StringComparison.Ordinal) && ownSockets.Contains(fields[9]))
-            .Select(fields => int.Parse(fields[2][(fields[2].LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture))];
-    }
+            .Where(fields => fields.Length > 9);
 
     /// <summary>The inodes of the sockets <paramref name="processId"/> holds open (/proc/PID/fd links named socket:[inode]).</summary>
     public static IReadOnlySet<string> SocketInodes(int processId)

@@ -30,7 +30,7 @@ public sealed class RefusedPortTests(ITestOutputHelper output)
         // before anyone connected to it leaves its death to the probes.
         var survivorPorts = new[] { cluster["node-a"].Port, cluster["node-b"].Port };
         await cluster.WaitUntilAsync(
-            () => Task.FromResult(EstablishedConnections(cluster["node-c"], survivorPorts) > 0), "node-c and a survivor have a connection between them");
+            () => Task.FromResult(LinuxProcess.EstablishedConnectionsWith(cluster["node-c"].ProcessId, cluster["node-c"].Port, survivorPorts) > 0), "node-c and a survivor have a connection between them");
 
         cluster["node-c"].Kill();
         await cluster.WaitForExitAsync(cluster["node-c"]);
@@ -45,25 +45,6 @@ public sealed class RefusedPortTests(ITestOutputHelper output)
             $"a survivor logs that node-c's port refused its connections\n{cluster.Logs()}");
         Assert.Equal(SiloStatus.Active, (await cluster.FindAsync("node-a"))!.Status);
         Assert.Equal(SiloStatus.Active, (await cluster.FindAsync("node-b"))!.Status);
-    }
-
-    /// <summary>
-    /// Established TCP connections with <paramref name="silo"/> at one end: a socket connected to its silo port, or a socket of its
-    /// process connected to one of <paramref name="peerPorts"/> (/proc/net/tcp: field 2 is the remote address, 3 the state, 01 =
-    /// established, 9 the socket's inode, which /proc/PID/fd links name as socket:[inode]).
-    /// </summary>
-    private static int EstablishedConnections(SiloProcess silo, IReadOnlyList<int> peerPorts)
-    {
-        var ownSockets = LinuxProcess.SocketInodes(silo.ProcessId);
-        var toSilo = $":{silo.Port:X4}";
-        var toPeers = peerPorts.Select(port => $":{port:X4}").ToList();
-        return new[] { "/proc/net/tcp", "/proc/net/tcp6" }
-            .Where(File.Exists)
-            .SelectMany(File.ReadLines)
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(fields => fields.Length > 9 && fields[3] == "01")
-            .Count(fields => fields[2].EndsWith(toSilo, StringComparison.Ordinal)
-                || (ownSockets.Contains(fields[9]) && toPeers.Any(peer => fields[2].EndsWith(peer, StringComparison.Ordinal))));
     }
 
     [Theory]
