@@ -1,10 +1,17 @@
 using System.Runtime.InteropServices;
 using Failover.Benchmarks;
+using Failover.Benchmarks.Peers;
 
 if (args.Length > 0 && args[0] == BenchSilo.Verb)
 {
     // One of the silo processes the runtime and cluster suites start.
     return await BenchSilo.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == PeerNodeProgram.Verb)
+{
+    // One node of Quartz.NET or Hangfire, which the peers suite starts three of.
+    return await PeerNodeProgram.RunAsync(args[1..]);
 }
 
 BenchmarkSettings settings;
