@@ -1,3 +1,5 @@
+using Failover.Benchmarks.Peers;
+
 namespace Failover.Benchmarks;
 
 /// <summary>
@@ -14,6 +16,9 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, DirectoryInfo wor
 
     public IReadOnlyList<BenchmarkResult> Results => _results;
 
+    /// <summary>What the peers suite measured, system by system (empty unless it ran).</summary>
+    public IReadOnlyList<PeerFigures> PeerFigures { get; private set; } = [];
+
     /// <summary>Which database each part ran on: <c>sqlite</c> or <c>postgres</c>.</summary>
     public IReadOnlyDictionary<string, string> Databases => _databases;
 
@@ -26,6 +31,11 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, DirectoryInfo wor
             foreach (var (name, postgresFromEnvironment, suite) in Parts())
             {
                 failed |= !await RunSuiteAsync(name, postgresFromEnvironment, suite, cancellationToken);
+            }
+
+            if (settings.Runs(BenchmarkSuite.Peers))
+            {
+                failed |= !await RunPeersAsync(cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -68,6 +78,30 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, DirectoryInfo wor
             {
                 yield return ($"directors-{configuration.Name}", true, (db, ct) => new DirectorBenchmarks(settings, configuration, db, workDirectory, progress).RunAsync(ct));
             }
+        }
+    }
+
+    private async Task<bool> RunPeersAsync(CancellationToken cancellationToken)
+    {
+        var server = settings.Database is { } configured
+            ? configured.StartsWith("postgres:", StringComparison.Ordinal) ? configured["postgres:".Length..] : null
+            : Environment.GetEnvironmentVariable(BenchmarkDatabase.PostgresVariable);
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            progress.WriteLine($"error: the peers suite needs a PostgreSQL server: --database postgres:CONNECTION-STRING or {BenchmarkDatabase.PostgresVariable}");
+            return false;
+        }
+
+        _databases["peers"] = "postgres";
+        var peers = new PeerBenchmarks(settings, server, workDirectory, progress);
+        try
+        {
+            _results.AddRange(await peers.RunAsync(cancellationToken));
+            return peers.Figures.All(f => f.Error is null);
+        }
+        finally
+        {
+            PeerFigures = peers.Figures;
         }
     }
 

@@ -10,12 +10,25 @@ internal enum BenchmarkSuite
     Directors,
     Pairs,
     Orders,
+
+    /// <summary>Quartz.NET and Hangfire side by side with the product; only when asked for by name (not part of all).</summary>
+    Peers,
 }
 
 internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? JsonPath, string? Database, BenchmarkSuite Suite, int Kills)
 {
     public const string Usage =
-        "usage: Failover.Benchmarks [--suite runtime|cluster|directors|pairs|orders|all] [--seconds N] [--rounds N] [--kills N] [--json FILE] [--database DB]";
+        "usage: Failover.Benchmarks [--suite runtime|cluster|directors|pairs|orders|all|peers] [--seconds N] [--rounds N] [--kills N] [--json FILE] [--database DB]" +
+        " [--peers failover,quartz,hangfire] [--peer-failovers N] [--peer-failover-wait MINUTES]";
+
+    /// <summary>Which systems the peers suite runs (by name), or null for all of them.</summary>
+    public IReadOnlySet<string>? Peers { get; init; }
+
+    /// <summary>Fail-over rounds per system and configuration in the peers suite.</summary>
+    public int PeerFailovers { get; init; } = 3;
+
+    /// <summary>How long a peers fail-over round (and the exactly-once check) waits for a killed node's job.</summary>
+    public TimeSpan PeerFailoverWait { get; init; } = TimeSpan.FromMinutes(10);
 
     public static BenchmarkSettings Parse(string[] args)
     {
@@ -31,6 +44,9 @@ internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? 
                 "--database" => settings with { Database = value },
                 "--suite" => settings with { Suite = ParseSuite(value) },
                 "--kills" => settings with { Kills = Count(args[i], value) },
+                "--peers" => settings with { Peers = PeerNames(value) },
+                "--peer-failovers" => settings with { PeerFailovers = Count(args[i], value) },
+                "--peer-failover-wait" => settings with { PeerFailoverWait = TimeSpan.FromMinutes(PositiveNumber(args[i], value)) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
             i++;
@@ -39,7 +55,7 @@ internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? 
         return settings;
     }
 
-    public bool Runs(BenchmarkSuite suite) => Suite == BenchmarkSuite.All || Suite == suite;
+    public bool Runs(BenchmarkSuite suite) => (Suite == BenchmarkSuite.All && suite != BenchmarkSuite.Peers) || Suite == suite;
 
     private static BenchmarkSuite ParseSuite(string value) => value switch
     {
@@ -49,8 +65,18 @@ internal sealed record BenchmarkSettings(TimeSpan Duration, int Rounds, string? 
         "directors" => BenchmarkSuite.Directors,
         "pairs" => BenchmarkSuite.Pairs,
         "orders" => BenchmarkSuite.Orders,
-        _ => throw new ArgumentException($"--suite must be runtime, cluster, directors, pairs, orders or all (got '{value}')"),
+        "peers" => BenchmarkSuite.Peers,
+        _ => throw new ArgumentException($"--suite must be runtime, cluster, directors, pairs, orders, all or peers (got '{value}')"),
     };
+
+    private static HashSet<string> PeerNames(string value)
+    {
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var known = Failover.Benchmarks.Peers.PeerSystems.All.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        return names.Count > 0 && names.IsSubsetOf(known)
+            ? names
+            : throw new ArgumentException($"--peers takes names among {string.Join(", ", known)} (got '{value}')");
+    }
 
     private static double PositiveNumber(string option, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > 0

@@ -44,7 +44,8 @@ try
     var run = new BenchmarkRun(settings, workDirectory, Console.Out);
     var failed = await run.RunAsync(cancellation.Token);
     ResultTable.Write(run.Results, Console.Out);
-    var path = await ResultFile.WriteAsync(settings, run.Databases, run.Results, CancellationToken.None);
+    PeerTable.Write(run.PeerFigures, Console.Out);
+    var path = await ResultFile.WriteAsync(settings, run.Databases, run.Results, run.PeerFigures, CancellationToken.None);
     Console.WriteLine($"results written to {path}");
     return cancellation.IsCancellationRequested ? 130 : failed ? 1 : 0;
 }

@@ -9,7 +9,11 @@ internal static class ResultFile
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static async Task<string> WriteAsync(
-        BenchmarkSettings settings, IReadOnlyDictionary<string, string> databases, IReadOnlyList<BenchmarkResult> results, CancellationToken cancellationToken)
+        BenchmarkSettings settings,
+        IReadOnlyDictionary<string, string> databases,
+        IReadOnlyList<BenchmarkResult> results,
+        IReadOnlyList<Peers.PeerFigures> peers,
+        CancellationToken cancellationToken)
     {
         var suite = settings.Suite.ToString().ToLowerInvariant();
         var path = settings.JsonPath
@@ -30,6 +34,18 @@ internal static class ResultFile
                     c => c.Name, c => new { c.Heartbeat, c.HeartbeatTimeout, siloSettings = c.Membership.SiloSettings }),
             },
             results,
+            peers = peers.Select(p => new
+            {
+                system = p.System,
+                configuration = p.Configuration,
+                settings = p.Settings,
+                throughputRounds = p.Throughput,
+                latencyMs = p.Latency.Count == 0 ? null : new { p50 = Statistics.Median(p.Latency), p99 = Statistics.Percentile(p.Latency, 99), samples = p.Latency.Count },
+                failoverMs = p.Failover,
+                failoverOutcomes = p.FailoverOutcomes,
+                exactlyOnce = new { jobs = p.ExactlyOnceJobs, ranTwice = p.RanTwice, neverRan = p.NeverRan, reportedFailed = p.ReportedFailed },
+                error = p.Error,
+            }),
         }, s_json), cancellationToken);
         return path;
     }

@@ -42,8 +42,11 @@ internal sealed class SiloProcessCluster : IAsyncDisposable
     /// <summary>The tables, so membership can be read before the first silo has created them.</summary>
     public async Task ApplySchemaAsync(CancellationToken cancellationToken) => await _clusterDatabase.ApplySchemaAsync(cancellationToken);
 
-    /// <summary>Starts a silo for <paramref name="node"/> (default: a new name); fresh ports every time.</summary>
-    public async Task<SiloProcess> StartSiloAsync(CancellationToken cancellationToken, string? node = null)
+    /// <summary>
+    /// Starts a silo for <paramref name="node"/> (default: a new name); fresh ports every time. <paramref name="environment"/>
+    /// is added to the process's environment (the jobs it starts inherit it).
+    /// </summary>
+    public async Task<SiloProcess> StartSiloAsync(CancellationToken cancellationToken, string? node = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         _started++;
         node ??= $"node-{_started}";
@@ -59,7 +62,7 @@ internal sealed class SiloProcessCluster : IAsyncDisposable
             "--service-id", ServiceId,
             .. _program.ExtraArguments,
         ];
-        var silo = new SiloProcess(node, port, gatewayPort, ProcessRunner.Start(_program.Dll, args));
+        var silo = new SiloProcess(node, port, gatewayPort, ProcessRunner.Start(_program.Dll, environment ?? new Dictionary<string, string>(), args));
         _silos.Add(silo);
         await Poll.UntilAsync(
             async ct => NotExited(silo) && await RowAsync(silo, ct) is { Status: SiloStatus.Active },

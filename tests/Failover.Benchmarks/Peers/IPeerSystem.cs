@@ -42,6 +42,20 @@ internal interface IPeerSystem : IAsyncDisposable
     /// nothing of the kind (the job ran, runs, waits, or is silently lost).
     /// </summary>
     Task<string?> ReportedFailureAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Whether every one of <paramref name="jobIds"/> started at least once; by default from <see cref="Runs"/>.</summary>
+    Task<bool> AllStartedAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken)
+    {
+        Runs.Refresh();
+        return Task.FromResult(Runs.StartedOf(jobIds) == jobIds.Count);
+    }
+
+    /// <summary>When the job first started (wall clock, UTC), or null while it has not; by default from <see cref="Runs"/>.</summary>
+    Task<DateTime?> FirstStartAsync(string jobId, CancellationToken cancellationToken)
+    {
+        Runs.Refresh();
+        return Task.FromResult(Runs.StartsOf(jobId) is [var first, ..] ? first.Time : (DateTime?)null);
+    }
 }
 
 /// <summary>What a benchmark job does after it recorded its start.</summary>
