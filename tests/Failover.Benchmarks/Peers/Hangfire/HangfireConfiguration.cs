@@ -28,6 +28,11 @@ internal static class HangfireConfiguration
             // died, with no risk of a second run of a live 10 minute job.
             options.UseSlidingInvisibilityTimeout = true;
             options.InvisibilityTimeout = TimeSpan.FromSeconds(15);
+
+            // A node killed while it changed a job's state leaves the job's state-lock row (hangfire.lock) behind; the
+            // next worker removes it only once it is DistributedLockTimeout old (PostgreSqlDistributedLock), so the
+            // default 10 minutes held a recovered job back that long. The storage's locks are held for milliseconds.
+            options.DistributedLockTimeout = TimeSpan.FromSeconds(15);
         }
 
         return options;
@@ -67,6 +72,7 @@ internal static class HangfireConfiguration
             $"QueuePollInterval = {storage.QueuePollInterval}{(tuned ? "" : " (default)")}",
             $"InvisibilityTimeout = {storage.InvisibilityTimeout}{(tuned ? "" : " (default)")}",
             $"UseSlidingInvisibilityTimeout = {storage.UseSlidingInvisibilityTimeout}{(tuned ? " (fetchedat renewed every InvisibilityTimeout / 5)" : " (default)")}",
+            $"DistributedLockTimeout = {storage.DistributedLockTimeout}{(tuned ? " (a dead node's job state-lock is removed after it)" : " (default: a dead node's job state-lock holds its job back that long)")}",
             $"HeartbeatInterval = {server.HeartbeatInterval}, ServerCheckInterval = {server.ServerCheckInterval}, ServerTimeout = {server.ServerTimeout}{(tuned ? "" : " (defaults)")}: they prune the servers list only, job recovery is the invisibility timeout's",
             $"ShutdownTimeout = {server.ShutdownTimeout}, SchedulePollingInterval = {server.SchedulePollingInterval} (defaults)",
             "retries = [AutomaticRetry(Attempts = 0)] on the job: a job that throws goes to Failed (reported), never re-run; a crash is recovered by the invisibility timeout, not by retries",
@@ -83,6 +89,9 @@ internal static class HangfireConfiguration
             ?? type.Assembly.GetName().Version?.ToString()
             ?? "?";
         var metadata = version.IndexOf('+', StringComparison.Ordinal);
-        return metadata < 0 ? version : version[..metadata];
+        version = metadata < 0 ? version : version[..metadata];
+
+        // Hangfire.Core's informational version has four parts (1.8.25.0); its package version has three.
+        return version.Count(c => c == '.') == 3 && version.EndsWith(".0", StringComparison.Ordinal) ? version[..^2] : version;
     }
 }
