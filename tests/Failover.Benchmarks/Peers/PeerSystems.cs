@@ -10,5 +10,7 @@ internal static class PeerSystems
     public static IReadOnlyList<Entry> All { get; } =
     [
         new("failover", PeerNodeArguments.Defaults, FailoverPeer.CreateAsync),
+        new("hangfire", PeerNodeArguments.Defaults, Hangfire.HangfirePeer.CreateAsync),
+        new("hangfire", PeerNodeArguments.Tuned, Hangfire.HangfirePeer.CreateAsync),
     ];
 }
