@@ -11,6 +11,7 @@ internal static class PeerNodeProgram
 
     private static readonly Dictionary<string, Func<PeerNodeArguments, CancellationToken, Task>> s_systems = new(StringComparer.Ordinal)
     {
+        ["quartz"] = Quartz.QuartzNode.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
