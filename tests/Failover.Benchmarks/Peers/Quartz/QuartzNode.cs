@@ -16,7 +16,7 @@ internal static class QuartzNode
     public static async Task RunAsync(PeerNodeArguments arguments, CancellationToken cancellationToken)
     {
         using var runs = new RunLogWriter(arguments.RunsDirectory, arguments.Node);
-        var settings = QuartzSettings.For(arguments.Configuration);
+        var settings = QuartzSettings.For(arguments.Configuration, arguments.ConnectionString);
         var scheduler = await QuartzSchedulerBuilder.Create(quartz =>
         {
             settings.ConfigureNode(quartz, arguments.ConnectionString);

@@ -12,12 +12,12 @@ internal static class QuartzPeer
 
     public static async Task<IPeerSystem> CreateAsync(PeerContext context, CancellationToken cancellationToken)
     {
-        var settings = QuartzSettings.For(context.Configuration);
         var database = await PeerDatabase.CreateAsync(context.ServerConnectionString, System, cancellationToken);
         try
         {
+            var settings = QuartzSettings.For(context.Configuration, database.ConnectionString);
             var submitter = await QuartzSchedulerBuilder.Create(
-                quartz => settings.ConfigureClient(quartz, database.ConnectionString, database.Name)).BuildScheduler(cancellationToken);
+                quartz => settings.ConfigureClient(quartz, database.ConnectionString)).BuildScheduler(cancellationToken);
             context.Progress.WriteLine($"  Quartz.NET {QuartzSettings.Version} ({context.Configuration}): database {database.Name}, schema created by Quartz");
             var runs = new RunLog(Path.Combine(context.WorkDirectory.FullName, $"{System}-{context.Configuration}-{database.Name}"));
             return new QuartzPeerSystem(settings, context.Configuration, database, submitter, runs);

@@ -1,3 +1,4 @@
+using Npgsql;
 using Quartz;
 
 namespace Failover.Benchmarks.Peers.Quartz;
@@ -6,14 +7,18 @@ namespace Failover.Benchmarks.Peers.Quartz;
 /// How every Quartz scheduler of the comparison is configured, the nodes and the driver's client alike: one
 /// clustered AdoJobStore on PostgreSQL, and the values <c>defaults</c> leaves to Quartz and <c>tuned</c> sets.
 /// </summary>
-internal sealed record QuartzSettings(bool Tuned)
+internal sealed record QuartzSettings(bool Tuned, string SchedulerName)
 {
     public const string Version = "4.7.3";
 
-    /// <summary>Every node of a cluster shares one scheduler name (docs: configuration/reference, "Clustering").</summary>
-    public const string SchedulerName = "failover-peers";
-
-    public static QuartzSettings For(string configuration) => new(configuration == PeerNodeArguments.Tuned);
+    /// <summary>
+    /// Every node of a cluster shares one scheduler name (docs: configuration/reference, "Clustering"): the
+    /// database's, which the nodes read from their connection string, so that two systems in one driver process
+    /// (whose scheduler names must differ) never meet.
+    /// </summary>
+    public static QuartzSettings For(string configuration, string connectionString) =>
+        new(configuration == PeerNodeArguments.Tuned, new NpgsqlConnectionStringBuilder(connectionString).Database
+            ?? throw new ArgumentException("the Quartz database's connection string names no database"));
 
     // Quartz 4.7.3's defaults (QuartzSchedulerOptions, ThreadPoolOptions, ClusteringOptions); tuned values:
     // - the check-in pair decides how soon a dead node's jobs are recovered: a peer recovers them once
@@ -49,15 +54,12 @@ internal sealed record QuartzSettings(bool Tuned)
     /// threads for "a scheduler that only exists to schedule jobs" (Quartz.Impl.ZeroSizeThreadPool). It also
     /// creates the schema the nodes then only validate.
     /// </summary>
-    public void ConfigureClient(IQuartzBuilder quartz, string connectionString, string dataSourceName)
+    public void ConfigureClient(IQuartzBuilder quartz, string connectionString)
     {
         ConfigureScheduler(quartz);
         quartz.UseThreadPool<global::Quartz.Impl.ZeroSizeThreadPool>();
         quartz.UsePersistentStore(store =>
         {
-            // Connection providers are held per process by data source name (docs: configuration/reference,
-            // "Data source"): a name of the database's own keeps two systems in one driver apart.
-            store.UseDataSource(dataSourceName);
             ConfigureStore(store, connectionString);
             store.ProvisionSchema();
         });
@@ -68,7 +70,7 @@ internal sealed record QuartzSettings(bool Tuned)
     [
         $"system = Quartz.NET {Version}",
         "job store = AdoJobStore (LocalTransactionJobStore), PostgreSQLDelegate (UsePostgres), Npgsql, default Npgsql pool (Max Pool Size 100 per process)",
-        $"clustered = true (UseClustering), instanceId = AUTO (generated), instanceName = {SchedulerName} on every node",
+        $"clustered = true (UseClustering), instanceId = AUTO (generated), instanceName = the database name, on every node",
         "serializer = System.Text.Json (UseSystemTextJsonSerializer)",
         "schema = created by Quartz itself: the submitter's store has SchemaProvisioning.CreateIfMissing (ProvisionSchema), nodes keep Validate",
         $"threadPool.maxConcurrency = {MaxConcurrency}{Default(!Tuned)}",
