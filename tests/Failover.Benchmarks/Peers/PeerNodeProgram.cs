@@ -12,6 +12,7 @@ internal static class PeerNodeProgram
     private static readonly Dictionary<string, Func<PeerNodeArguments, CancellationToken, Task>> s_systems = new(StringComparer.Ordinal)
     {
         ["hangfire"] = Hangfire.HangfireNode.RunAsync,
+        ["quartz"] = Quartz.QuartzNode.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -10,6 +10,8 @@ internal static class PeerSystems
     public static IReadOnlyList<Entry> All { get; } =
     [
         new("failover", PeerNodeArguments.Defaults, FailoverPeer.CreateAsync),
+        new("quartz", PeerNodeArguments.Defaults, Quartz.QuartzPeer.CreateAsync),
+        new("quartz", PeerNodeArguments.Tuned, Quartz.QuartzPeer.CreateAsync),
         new("hangfire", PeerNodeArguments.Defaults, Hangfire.HangfirePeer.CreateAsync),
         new("hangfire", PeerNodeArguments.Tuned, Hangfire.HangfirePeer.CreateAsync),
     ];
