@@ -5,38 +5,33 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Failover.Agents.Processes;
 
-/// <summary>A process started by <see cref="BoundSpawner"/>: the leader (and id) of its process group, its output and its exit code.</summary>
+/// <summary>A command started by <see cref="BoundSpawner"/>: its process group, its output and its exit code.</summary>
 internal sealed record SpawnedProcess(int ProcessGroup, Stream Output, Task<int> Exit);
 
 /// <summary>
-/// Starts commands whose whole process tree never outlives this object, hence the silo: with posix_spawn, as
-/// <c>/bin/sh -c WRAPPER NAME COMMAND ARGS…</c> in a new session and process group, stdin <c>/dev/null</c>,
-/// stdout and stderr into one pipe (interleaved by write).
+/// Starts commands whose whole process tree never outlives this object, hence the silo, with posix_spawn (any thread
+/// may spawn: no parent-death signal that follows the starting thread).
 /// <para>
-/// The binding is a lifeline pipe: this object holds its only write end, every wrapper gets the read end as fd 3. The
-/// wrapper's first act is a background watcher that blocks reading fd 3 and SIGKILLs the whole process group when it
-/// reads end of file — when the write end closes, which the kernel does when the silo dies, also by <c>kill -9</c>,
-/// and <see cref="Dispose"/> does. The watcher is up before the command starts, and a lifeline already closed at that
-/// point kills the group at once, so no moment exists where a started command is unbound. The command runs in the
-/// background with fd 3 closed; the wrapper waits for it and exits with its exit code. TERM/INT/HUP are caught by
-/// the wrapper (not ignored, so the command keeps the defaults) so that a group-wide SIGTERM reaches the command while
-/// the wrapper keeps waiting for its exit code; the watcher ignores them. Processes that leave the group (their own
-/// <c>setsid</c>) escape all of this.
+/// The binding is a lifeline pipe: this object holds its only write end. For each command a watcher
+/// (<c>/bin/sh -c WATCHER NAME</c>) is started first, as the leader of a new process group, with the lifeline's read end
+/// as fd 3: it blocks reading it and SIGKILLs its whole group when it reads end of file — when the write end closes,
+/// which the kernel does when the silo dies, also by <c>kill -9</c>, and <see cref="Dispose"/> does. Only then is the
+/// command started, directly (one exec), into the watcher's group: it is never unbound, even if the silo dies between
+/// the two spawns (the watcher then kills its group, empty or not, whenever it reads). The command is this process's
+/// own child, so its exit code is its own. Processes that leave the group (their own <c>setsid</c>) escape all of
+/// this.
 /// </para>
 /// <para>
-/// One exec of a small shell per job, and no thread that must outlive its children (a parent-death signal follows
-/// the starting thread): any thread may spawn.
+/// The command's stdin is <c>/dev/null</c>, stdout and stderr go into one pipe (interleaved by write), all signals
+/// have their default action (.NET ignores SIGPIPE: the command does not) and none is blocked. The group's id is the
+/// watcher's pid; the watcher ignores SIGTERM, SIGINT and SIGHUP, so a group-wide SIGTERM reaches the command only.
 /// </para>
 /// </summary>
 internal sealed unsafe class BoundSpawner : IDisposable
 {
     public const string Shell = "/bin/sh";
 
-    // $1.. = the command and its arguments.
-    private const string Wrapper =
-        "{ trap '' TERM INT HUP; read _ <&3; kill -KILL 0; } >/dev/null 2>&1 & " +
-        "trap : TERM INT HUP; \"$@\" 3<&- & c=$!; " +
-        "while :; do wait \"$c\"; s=$?; kill -0 \"$c\" 2>/dev/null || exit \"$s\"; done";
+    private const string Watcher = "trap '' TERM INT HUP; read _ <&3; kill -KILL 0";
 
     private const int LifelineFd = 3;
 
@@ -55,11 +50,11 @@ internal sealed unsafe class BoundSpawner : IDisposable
         OperatingSystem.IsLinux() && File.Exists(Shell) ? null : $"job processes need Linux and {Shell}";
 
     /// <summary>
-    /// Starts <paramref name="command"/> (a full path) bound to this object's life, in its own process group;
-    /// <paramref name="name"/> is the wrapper's <c>$0</c> (what <c>ps</c> shows). The environment is this process's
-    /// with <paramref name="environment"/> over it.
+    /// Starts <paramref name="command"/> (a full path) bound to this object's life, in a process group of its own and
+    /// its watcher's; <paramref name="name"/> is the watcher's <c>$0</c> (what <c>ps</c> shows). The environment is
+    /// this process's with <paramref name="environment"/> over it.
     /// </summary>
-    /// <exception cref="IOException">The process could not be started (e.g. the working directory is missing).</exception>
+    /// <exception cref="IOException">The command could not be started (e.g. not executable, the working directory is missing).</exception>
     /// <exception cref="ObjectDisposedException">This spawner was disposed.</exception>
     public SpawnedProcess Spawn(string name, string command, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string? workingDirectory)
     {
@@ -68,15 +63,19 @@ internal sealed unsafe class BoundSpawner : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_lifelineWrite.IsClosed, this);
+            var lifeline = (int)_lifelineRead.DangerousGetHandle();
+            var watcher = Start(Shell, [Shell, "-c", Watcher, name], [], null, output: null, lifeline, processGroup: 0);
+            _ = ChildExits.Shared.WaitAsync(watcher, watcher);
             var (outputRead, outputWrite) = LibC.Pipe();
             int pid;
             try
             {
-                pid = Start([Shell, "-c", Wrapper, name, command, .. args], Environment(environment), workingDirectory, outputWrite);
+                pid = Start(command, [command, .. args], Environment(environment), workingDirectory, outputWrite, lifeline: null, processGroup: watcher);
             }
             catch
             {
                 _ = LibC.Close(outputRead);
+                _ = ProcessSignals.KillGroup(watcher, ProcessSignals.SigKill);
                 throw;
             }
             finally
@@ -84,9 +83,9 @@ internal sealed unsafe class BoundSpawner : IDisposable
                 _ = LibC.Close(outputWrite);
             }
 
-            var exit = ChildExits.Shared.WaitAsync(pid);
+            var exit = ChildExits.Shared.WaitAsync(pid, watcher);
             var output = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(outputRead, ownsHandle: true));
-            return new SpawnedProcess(pid, output, exit);
+            return new SpawnedProcess(watcher, output, exit);
         }
         finally
         {
@@ -120,7 +119,8 @@ internal sealed unsafe class BoundSpawner : IDisposable
         return [.. variables.Select(v => $"{v.Key}={v.Value}")];
     }
 
-    private int Start(string[] argv, string[] envp, string? workingDirectory, int output)
+    /// <summary>Spawns <paramref name="path"/> into <paramref name="processGroup"/> (0: a new one it leads); no <paramref name="output"/>: <c>/dev/null</c>.</summary>
+    private static int Start(string path, string[] argv, string[] envp, string? workingDirectory, int? output, int? lifeline, int processGroup)
     {
         var attributes = NativeMemory.AllocZeroed(LibC.SpawnAttrSize);
         var actions = NativeMemory.AllocZeroed(LibC.FileActionsSize);
@@ -137,11 +137,25 @@ internal sealed unsafe class BoundSpawner : IDisposable
                 Check(LibC.SpawnAttrSetSigMask((nint)attributes, (nint)signals), "posix_spawnattr_setsigmask");
                 Check(LibC.SigFillSet((nint)signals), "sigfillset");
                 Check(LibC.SpawnAttrSetSigDefault((nint)attributes, (nint)signals), "posix_spawnattr_setsigdefault");
-                Check(LibC.SpawnAttrSetFlags((nint)attributes, LibC.PosixSpawnSetSid | LibC.PosixSpawnSetSigMask | LibC.PosixSpawnSetSigDef), "posix_spawnattr_setflags");
+                Check(LibC.SpawnAttrSetPGroup((nint)attributes, processGroup), "posix_spawnattr_setpgroup");
+                Check(LibC.SpawnAttrSetFlags((nint)attributes, LibC.PosixSpawnSetPGroup | LibC.PosixSpawnSetSigMask | LibC.PosixSpawnSetSigDef), "posix_spawnattr_setflags");
                 Check(LibC.FileActionsAddOpen((nint)actions, 0, "/dev/null", LibC.ORdonly, 0), "posix_spawn_file_actions_addopen");
-                Check(LibC.FileActionsAddDup2((nint)actions, output, 1), "posix_spawn_file_actions_adddup2");
-                Check(LibC.FileActionsAddDup2((nint)actions, output, 2), "posix_spawn_file_actions_adddup2");
-                Check(LibC.FileActionsAddDup2((nint)actions, (int)_lifelineRead.DangerousGetHandle(), LifelineFd), "posix_spawn_file_actions_adddup2");
+                if (output is { } pipe)
+                {
+                    Check(LibC.FileActionsAddDup2((nint)actions, pipe, 1), "posix_spawn_file_actions_adddup2");
+                    Check(LibC.FileActionsAddDup2((nint)actions, pipe, 2), "posix_spawn_file_actions_adddup2");
+                }
+                else
+                {
+                    Check(LibC.FileActionsAddOpen((nint)actions, 1, "/dev/null", LibC.OWronly, 0), "posix_spawn_file_actions_addopen");
+                    Check(LibC.FileActionsAddDup2((nint)actions, 1, 2), "posix_spawn_file_actions_adddup2");
+                }
+
+                if (lifeline is { } fd)
+                {
+                    Check(LibC.FileActionsAddDup2((nint)actions, fd, LifelineFd), "posix_spawn_file_actions_adddup2");
+                }
+
                 if (workingDirectory is not null)
                 {
                     Check(LibC.FileActionsAddChdir((nint)actions, workingDirectory), "posix_spawn_file_actions_addchdir_np");
@@ -161,10 +175,10 @@ internal sealed unsafe class BoundSpawner : IDisposable
 
                 fixed (nint* envpPointer = envpPointers)
                 {
-                    var error = LibC.PosixSpawn(out var pid, Shell, (nint)actions, (nint)attributes, argvPointers, envpPointer);
+                    var error = LibC.PosixSpawn(out var pid, path, (nint)actions, (nint)attributes, argvPointers, envpPointer);
                     return error == 0
                         ? pid
-                        : throw new IOException($"posix_spawn of {Shell} failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})");
+                        : throw new IOException($"{Marshal.GetPInvokeErrorMessage(error)} (errno {error})");
                 }
             }
             finally

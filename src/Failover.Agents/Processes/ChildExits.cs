@@ -3,18 +3,19 @@ using System.Runtime.InteropServices;
 namespace Failover.Agents.Processes;
 
 /// <summary>
-/// Waits for the exit of children that this process started itself as process group leaders
-/// (<see cref="BoundSpawner"/>), with one thread polling a pidfd per child: no thread per child, and none of the
-/// work <see cref="System.Diagnostics.Process"/> does on every SIGCHLD for each child it knows.
+/// Waits for the exit of children that this process started itself (<see cref="BoundSpawner"/>), with one thread
+/// polling a pidfd per child: no thread per child, and none of the work <see cref="System.Diagnostics.Process"/> does
+/// on every SIGCHLD for each child it knows.
 /// <para>
-/// Once a leader has exited, its whole group gets SIGKILL (what it left running dies with it) before the leader is
-/// reaped: until then its zombie holds the group id, so the signal cannot reach a group that reused the id.
+/// Once a child has exited, its whole process group gets SIGKILL (what it left running dies with it) before the child
+/// is reaped: the group's leader is the child or a process of the same spawn that this class reaps as well, so its
+/// pid, hence the group id, cannot have been reused yet.
 /// </para>
 /// </summary>
 internal sealed unsafe class ChildExits
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<int, (int Pid, TaskCompletionSource<int> Exit)> _waiting = [];
+    private readonly Dictionary<int, (int Pid, int ProcessGroup, TaskCompletionSource<int> Exit)> _waiting = [];
     private readonly int _wakeRead;
     private readonly int _wakeWrite;
 
@@ -27,10 +28,10 @@ internal sealed unsafe class ChildExits
     public static ChildExits Shared { get; } = new();
 
     /// <summary>
-    /// The exit code of child <paramref name="pid"/>, a process group leader: its own, or 128 + N when signal N killed
-    /// it. Call it right after starting the child, once.
+    /// The exit code of child <paramref name="pid"/>: its own, or 128 + N when signal N killed it. Once it has exited,
+    /// <paramref name="processGroup"/> gets SIGKILL. Call it right after starting the child, once.
     /// </summary>
-    public Task<int> WaitAsync(int pid)
+    public Task<int> WaitAsync(int pid, int processGroup)
     {
         var pidfd = LibC.PidfdOpen(pid);
         if (pidfd < 0)
@@ -41,7 +42,7 @@ internal sealed unsafe class ChildExits
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            _waiting[pidfd] = (pid, exit);
+            _waiting[pidfd] = (pid, processGroup, exit);
         }
 
         Wake();
@@ -92,7 +93,7 @@ internal sealed unsafe class ChildExits
 
     private void Reap(int pidfd)
     {
-        (int Pid, TaskCompletionSource<int> Exit) child;
+        (int Pid, int ProcessGroup, TaskCompletionSource<int> Exit) child;
         lock (_lock)
         {
             if (!_waiting.Remove(pidfd, out child))
@@ -101,7 +102,7 @@ internal sealed unsafe class ChildExits
             }
         }
 
-        _ = ProcessSignals.KillGroup(child.Pid, ProcessSignals.SigKill);
+        _ = ProcessSignals.KillGroup(child.ProcessGroup, ProcessSignals.SigKill);
         int result;
         int status;
         while ((result = LibC.WaitPid(child.Pid, out status, LibC.WNoHang)) < 0 && Marshal.GetLastPInvokeError() == LibC.EIntr)

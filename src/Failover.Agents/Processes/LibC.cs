@@ -11,9 +11,10 @@ internal static unsafe partial class LibC
     public const int OCloexec = 0x80000;
     public const int ONonblock = 0x800;
     public const int ORdonly = 0;
+    public const int OWronly = 1;
+    public const short PosixSpawnSetPGroup = 0x02;
     public const short PosixSpawnSetSigDef = 0x04;
     public const short PosixSpawnSetSigMask = 0x08;
-    public const short PosixSpawnSetSid = 0x80;
     public const short PollIn = 0x1;
     public const int WNoHang = 1;
     public const int EIntr = 4;
@@ -61,6 +62,9 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc", EntryPoint = "posix_spawnattr_setflags")]
     public static partial int SpawnAttrSetFlags(nint attributes, short flags);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setpgroup")]
+    public static partial int SpawnAttrSetPGroup(nint attributes, int processGroup);
 
     [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigmask")]
     public static partial int SpawnAttrSetSigMask(nint attributes, nint sigset);
