@@ -26,8 +26,8 @@ public sealed record JobRunnerOptions
 /// background children it left.
 /// </para>
 /// <para>
-/// The command's stdin is <c>/dev/null</c> and it starts with SIGINT and SIGQUIT ignored (POSIX rules for a background
-/// command of a non-interactive shell); a command killed by signal N by itself exits with code 128 + N.
+/// The command's stdin is <c>/dev/null</c> and it starts with every signal at its default action; a command killed by
+/// signal N (also by its own) ends with exit code 128 + N, as a shell would report it.
 /// </para>
 /// </summary>
 public sealed class JobProcessRunner : IDisposable
