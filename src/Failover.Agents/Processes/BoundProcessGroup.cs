@@ -1,7 +1,7 @@
 namespace Failover.Agents.Processes;
 
 /// <summary>
-/// How the silo starts a command whose whole process tree must never outlive it (jobs, managed agents):
+/// How the silo starts a managed agent, whose whole process tree must never outlive it (jobs use <see cref="BoundSpawner"/>):
 /// <c>setpriv --pdeathsig USR1 -- setsid -- sh -c WRAPPER NAME COMMAND ARGS…</c>. The wrapper shell leads a new session
 /// and process group (its pid is the group's id), starts the command in the background and waits for it. Its
 /// parent-death signal (delivered also after a <c>kill -9</c> of the silo, as long as the process was started from a

@@ -1,7 +1,5 @@
-using Failover.Agents.Processes;
-using System.ComponentModel;
-using System.Diagnostics;
 using Failover.Agents.Orders;
+using Failover.Agents.Processes;
 
 namespace Failover.Agents.Subagents;
 
@@ -14,7 +12,7 @@ public sealed record JobRunnerOptions
     /// <summary>How long a killed run's processes get between SIGTERM and SIGKILL.</summary>
     public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long to wait for the output pipes to close once the run's process group is gone.</summary>
+    /// <summary>How long to wait for the output pipe to close once the run's process group is gone.</summary>
     public TimeSpan OutputDrain { get; init; } = TimeSpan.FromSeconds(2);
 }
 
@@ -22,21 +20,21 @@ public sealed record JobRunnerOptions
 /// Runs jobs: builtins (<see cref="BuiltinJobRunner"/>) in-process, commands as OS processes that never outlive the
 /// silo and never leave processes behind.
 /// <para>
-/// A command runs in a process group bound to the silo's life (<see cref="BoundProcessGroup"/>): a <c>kill -9</c> of the
+/// A command runs in a process group bound to the silo's life (<see cref="BoundSpawner"/>): a <c>kill -9</c> of the
 /// silo kills the command and everything it started. Timeout and cancellation send SIGTERM to the group, then SIGKILL
 /// after <see cref="JobRunnerOptions.KillGrace"/>; when the command exits by itself the group gets SIGKILL too, for
 /// background children it left.
 /// </para>
 /// <para>
-/// The command's stdin is <c>/dev/null</c> and it starts with SIGINT and SIGQUIT ignored (POSIX rules for a background
-/// command of a non-interactive shell); a command killed by signal N by itself exits with code 128 + N.
+/// The command's stdin is <c>/dev/null</c> and it starts with every signal at its default action; a command killed by
+/// signal N (also by its own) ends with exit code 128 + N, as a shell would report it.
 /// </para>
 /// </summary>
 public sealed class JobProcessRunner : IDisposable
 {
     private readonly JobRunnerOptions _options;
     private readonly TimeProvider _time;
-    private readonly ProcessStartThread _starter = new("job-process-starter");
+    private readonly BoundSpawner _spawner = new();
 
     public JobProcessRunner(JobRunnerOptions options, TimeProvider time)
     {
@@ -71,7 +69,8 @@ public sealed class JobProcessRunner : IDisposable
         return new JobOutcome(end, _time.GetElapsedTime(begin), tail.ToString());
     }
 
-    public void Dispose() => _starter.Dispose();
+    /// <summary>Kills every job process tree still running (as the silo's death would) and starts no more.</summary>
+    public void Dispose() => _spawner.Dispose();
 
     private static JobEnd Stopped(CancellationToken timeout) =>
         timeout.IsCancellationRequested ? new JobEnd.TimedOut() : new JobEnd.Cancelled();
@@ -94,73 +93,63 @@ public sealed class JobProcessRunner : IDisposable
 
     private async Task<JobEnd> RunProcessAsync(JobRun run, OutputTail tail, CancellationToken timeout, CancellationToken stop)
     {
-        if (Prepare(run) is not { } start)
+        if (StartProblem(run) is { } problem)
         {
-            return new JobEnd.StartFailed(StartProblem(run) ?? "cannot start");
+            return new JobEnd.StartFailed(problem);
         }
 
-        Process process;
+        SpawnedProcess process;
         try
         {
-            process = await _starter.StartAsync(start, CancellationToken.None);
+            process = _spawner.Spawn("job", ResolveCommand(run)!, run.Args, run.Environment, run.WorkingDirectory);
         }
-        catch (Exception exception) when (exception is Win32Exception or InvalidOperationException)
+        catch (Exception exception) when (exception is IOException or InvalidOperationException or ObjectDisposedException)
         {
             return new JobEnd.StartFailed($"'{run.Command}' did not start: {exception.Message}");
         }
 
-        using (process)
+        await using (process.Output)
         {
-            var group = process.Id;
+            var output = PumpAsync(process.Output, tail);
+            JobEnd end;
             try
             {
-                process.StandardInput.Close();
-                var output = Task.WhenAll(PumpAsync(process.StandardOutput.BaseStream, tail), PumpAsync(process.StandardError.BaseStream, tail));
-                JobEnd end;
-                try
-                {
-                    await process.WaitForExitAsync(stop);
-                    end = new JobEnd.Exited(process.ExitCode);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    end = Stopped(timeout);
-                    await StopGroupAsync(process, group);
-                }
-
-                _ = ProcessSignals.KillGroup(group, ProcessSignals.SigKill);
-                try
-                {
-                    await output.WaitAsync(_options.OutputDrain, _time);
-                }
-                catch (TimeoutException)
-                {
-                    tail.Append("\n[output still open after the job ended: a process left its process group]\n");
-                }
-
-                return end;
+                end = new JobEnd.Exited(await process.Exit.WaitAsync(stop));
             }
-            finally
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                // Whatever happened above (also an exception), nothing of the run is left running.
-                _ = ProcessSignals.KillGroup(group, ProcessSignals.SigKill);
+                end = Stopped(timeout);
+                await StopGroupAsync(process);
             }
+
+            // The group got SIGKILL when its leader exited (ChildExits): only a process that left it can hold the pipe.
+            try
+            {
+                await output.WaitAsync(_options.OutputDrain, _time);
+            }
+            catch (TimeoutException)
+            {
+                tail.Append("\n[output still open after the job ended: a process left its process group]\n");
+            }
+
+            return end;
         }
     }
 
-    private async Task StopGroupAsync(Process process, int group)
+    private async Task StopGroupAsync(SpawnedProcess process)
     {
-        _ = ProcessSignals.KillGroup(group, ProcessSignals.SigTerm);
+        _ = ProcessSignals.KillGroup(process.ProcessGroup, ProcessSignals.SigTerm);
         try
         {
-            await process.WaitForExitAsync().WaitAsync(_options.KillGrace, _time);
+            await process.Exit.WaitAsync(_options.KillGrace, _time);
         }
         catch (TimeoutException)
         {
+            // Not reaped yet (it would have answered), so the group id is still this job's.
+            _ = ProcessSignals.KillGroup(process.ProcessGroup, ProcessSignals.SigKill);
         }
 
-        _ = ProcessSignals.KillGroup(group, ProcessSignals.SigKill);
-        await process.WaitForExitAsync();
+        await process.Exit;
     }
 
     private static async Task PumpAsync(Stream stream, OutputTail tail)
@@ -192,49 +181,13 @@ public sealed class JobProcessRunner : IDisposable
             return $"working directory '{directory}' does not exist";
         }
 
-        if (BoundProcessGroup.Problem("job processes") is { } missing)
+        if (BoundSpawner.Problem() is { } missing)
         {
             return missing;
         }
 
         return ResolveCommand(run) is null ? $"command '{run.Command}' not found or not executable" : null;
     }
-
-    private static ProcessStartInfo? Prepare(JobRun run)
-    {
-        if (StartProblem(run) is not null || ResolveCommand(run) is not { } command)
-        {
-            return null;
-        }
-
-        var start = new ProcessStartInfo(BoundProcessGroup.FindSetpriv()!)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        if (run.WorkingDirectory is { } directory)
-        {
-            start.WorkingDirectory = directory;
-        }
-
-        foreach (var argument in LaunchArguments(command, run.Args))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in run.Environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        return start;
-    }
-
-    /// <summary>The arguments of setpriv that run <paramref name="command"/> bound to the caller's life, in its own process group.</summary>
-    internal static IEnumerable<string> LaunchArguments(string command, IEnumerable<string> args) =>
-        BoundProcessGroup.LaunchArguments("job", command, args);
 
     /// <summary>The full path of the run's command, or null when it is missing or not executable.</summary>
     internal static string? ResolveCommand(JobRun run)

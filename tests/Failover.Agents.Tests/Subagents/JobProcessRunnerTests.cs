@@ -160,11 +160,12 @@ public sealed class JobProcessRunnerTests : IDisposable
     }
 
     /// <summary>
-    /// The runner's own path to the parent-death signal: the kernel signals when the thread that started the process
-    /// ends, which disposing the runner does (as a dying silo does). The job's whole tree must die with it.
+    /// The runner's binding to the silo's life: disposing it closes the lifeline's write end, as the kernel does when the
+    /// silo dies (also by <c>kill -9</c>, which <c>OrderProcessTests</c> shows with a real silo). The job's whole tree must
+    /// die with it: the command and the children it started.
     /// </summary>
     [Fact]
-    public async Task A_job_tree_dies_when_the_runners_start_thread_ends()
+    public async Task A_job_tree_dies_when_the_runners_lifeline_closes()
     {
         var pidFile = Path.Combine(_directory, "pids");
         var runner = new JobProcessRunner(new JobRunnerOptions(), TimeProvider.System);
@@ -176,40 +177,53 @@ public sealed class JobProcessRunnerTests : IDisposable
 
         await ProcessProbe.AllGoneAsync(pids);
         var outcome = await running.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.IsType<JobEnd.Exited>(outcome.End);
+        Assert.Equal(new JobEnd.Exited(128 + 9), outcome.End);
     }
 
-    /// <summary>
-    /// The silo-death guarantee, with a shell standing in for the silo: it starts the job with exactly the runner's
-    /// launch arguments and is then killed with SIGKILL. The job's whole tree must die with it.
-    /// </summary>
     [Fact]
-    public async Task A_job_tree_dies_with_its_parent_killed_by_sigkill()
+    public async Task A_disposed_runner_starts_nothing()
     {
         var pidFile = Path.Combine(_directory, "pids");
-        var silo = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        silo.ArgumentList.Add("-c");
-        silo.ArgumentList.Add("\"$@\" & wait");
-        silo.ArgumentList.Add("fake-silo");
-        silo.ArgumentList.Add(Assert.IsType<string>(Failover.Agents.Processes.BoundProcessGroup.FindSetpriv()));
-        foreach (var argument in JobProcessRunner.LaunchArguments("/bin/sh", ["-c", $"sleep 60 & echo $! >> {pidFile}; sleep 60 & echo $! >> {pidFile}; echo $$ >> {pidFile}; wait"]))
-        {
-            silo.ArgumentList.Add(argument);
-        }
+        var runner = new JobProcessRunner(new JobRunnerOptions(), TimeProvider.System);
+        runner.Dispose();
 
-        using var process = Process.Start(silo)!;
-        int[] pids;
-        try
-        {
-            pids = await ProcessProbe.PidsAsync(pidFile, 3);
-            Assert.All(pids, pid => Assert.True(ProcessProbe.IsRunning(pid)));
-        }
-        finally
-        {
-            process.Kill();
-        }
+        var outcome = await runner.RunAsync(Shell($"echo $$ > {pidFile}"), CancellationToken.None);
 
-        await process.WaitForExitAsync(CancellationToken.None);
-        await ProcessProbe.AllGoneAsync(pids);
+        Assert.IsType<JobEnd.StartFailed>(outcome.End);
+        Assert.False(File.Exists(pidFile));
+    }
+
+    [Fact]
+    public async Task A_command_killed_by_a_signal_exits_with_128_plus_the_signal()
+    {
+        var outcome = await _runner.RunAsync(Shell("kill -TERM $$"), CancellationToken.None);
+
+        Assert.Equal(new JobEnd.Exited(128 + 15), outcome.End);
+    }
+
+    [Fact]
+    public async Task The_job_sees_neither_the_lifeline_nor_ignored_sigpipe()
+    {
+        var outcome = await _runner.RunAsync(Shell("[ -e /proc/$$/fd/3 ] && echo fd-3-open; grep SigIgn /proc/$$/status"), CancellationToken.None);
+
+        Assert.Equal(new JobEnd.Exited(0), outcome.End);
+        Assert.DoesNotContain("fd-3-open", outcome.OutputTail, StringComparison.Ordinal);
+        // No standard signal ignored, SIGPIPE included, which .NET ignores. (glibc's own real-time signals 32 and 33 may be.)
+        var ignored = Convert.ToUInt64(outcome.OutputTail.Trim().Split('\t')[1], 16) & 0x7FFF_FFFF;
+        Assert.Equal(0UL, ignored);
+    }
+
+    [Fact]
+    public async Task Many_concurrent_jobs_all_end_with_their_own_exit_codes()
+    {
+        var runs = Enumerable.Range(0, 64).Select(i => _runner.RunAsync(Shell($"echo job-{i}; exit {i % 7}"), CancellationToken.None));
+
+        var outcomes = await Task.WhenAll(runs);
+
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            Assert.Equal(new JobEnd.Exited(i % 7), outcomes[i].End);
+            Assert.Equal($"job-{i}\n", outcomes[i].OutputTail);
+        }
     }
 }

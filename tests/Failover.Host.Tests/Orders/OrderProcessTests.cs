@@ -31,7 +31,7 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
           "jobs": [ { "id": "hello", "agent": "agent-1", "subagentCluster": "spread", "command": "/bin/sh", "args": ["-c", "echo hello $ORDER_ARG_who"] },
                     { "id": "sleep", "agent": "agent-1", "subagentCluster": "spread", "builtin": "sleep" },
                     { "id": "hold", "agent": "agent-1", "subagentCluster": "spread", "command": "/bin/sh", "args": ["-c", "echo $$ > \"$ORDER_ARG_pidfile\"; exec sleep 60"] },
-                    { "id": "hold-b", "agent": "agent-1", "subagentCluster": "on-b", "command": "/bin/sh", "args": ["-c", "echo $$ > \"$ORDER_ARG_pidfile\"; exec sleep 60"] },
+                    { "id": "hold-b", "agent": "agent-1", "subagentCluster": "on-b", "command": "/bin/sh", "args": ["-c", "sleep 60 & echo $! > \"$ORDER_ARG_pidfile.child\"; echo $$ > \"$ORDER_ARG_pidfile\"; wait"] },
                     { "id": "hold-a", "agent": "agent-1", "subagentCluster": "on-a", "command": "/bin/sh", "args": ["-c", "echo $$ > \"$ORDER_ARG_pidfile\"; exec sleep 60"] },
                     { "id": "hold-c", "agent": "agent-1", "subagentCluster": "only-c", "command": "/bin/sh", "args": ["-c", "echo $$ > \"$ORDER_ARG_pidfile\"; exec sleep 60"] },
                     { "id": "slow", "agent": "agent-1", "subagentCluster": "spread", "command": "/bin/sleep", "args": ["60"], "timeout": "1s" } ] }
@@ -206,6 +206,8 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
         Assert.True((await orders.SubmitAsync("on-b", "hold-b", ("pidfile", pidFile))).Accepted);
         await orders.WaitForAsync("on-b", o => o.State == OrderState.Processing);
         var pid = await ReadPidAsync(agents, pidFile);
+        var child = await ReadPidAsync(agents, pidFile + ".child");
+        Assert.True(ProcessAlive(child));
 
         agents.Cluster["node-b"].Kill();
 
@@ -213,6 +215,7 @@ public sealed class OrderProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(OrderState.Failed, failed.State);
         Assert.Equal(OrderReason.ProcessLost, failed.Reason);
         await agents.Cluster.WaitUntilAsync(() => Task.FromResult(!ProcessAlive(pid)), "the job process died with its silo");
+        await agents.Cluster.WaitUntilAsync(() => Task.FromResult(!ProcessAlive(child)), "the job's child died with its silo");
     }
 
     [Fact]
